@@ -1,32 +1,15 @@
 // refermap: the desktop application's entry point. Everything but start-up lives in ui/ and core/.
 #include "common/logging.h"
 #include "ui/main_window.h"
+#include "ui/translation_loader.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QLibraryInfo>
 #include <QLocale>
 #include <QStandardPaths>
-#include <QTranslator>
 
 #include <spdlog/spdlog.h>
-
-namespace {
-
-// Installs ReferMap's and Qt's own translations for the system locale (English is the source).
-void installTranslations(QApplication& application)
-{
-    auto* ours = new QTranslator(&application);
-    if (ours->load(QLocale(), QStringLiteral("refermap"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(ours);
-    auto* qt = new QTranslator(&application);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {
@@ -34,7 +17,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("ReferMap"));
     QApplication::setOrganizationName(QStringLiteral("ReferMap"));
     QApplication::setApplicationVersion(QStringLiteral(REFERMAP_VERSION));
-    installTranslations(application);
+    refermap::ui::installTranslations(application, QLocale());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
