@@ -35,6 +35,20 @@ class InfoOnRealRasters(unittest.TestCase):
         self.assertEqual([b["type"] for b in info["bands"]], ["UInt16"] * 3)
         self.assertEqual(info["pixel_size"], [60.0, -60.0])
 
+    def test_gdal_virtual_path_inside_a_zip(self):
+        import zipfile
+        with tempfile.TemporaryDirectory() as folder:
+            archive = os.path.join(folder, "scenes.zip")
+            with zipfile.ZipFile(archive, "w") as bundle:
+                bundle.write(os.path.join(REAL, "OSBS_029.tif"), "site/OSBS_029.tif")
+            result = run("info", "--json", f"/vsizip/{archive}/site/OSBS_029.tif")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            info = json.loads(result.stdout)
+            self.assertEqual((info["width"], info["crs"]["epsg"]), (400, 32617))
+            missing = run("info", f"/vsizip/{archive}/site/absent.tif")
+            self.assertEqual(missing.returncode, 1)
+            self.assertIn("absent.tif", missing.stderr)
+
 
 class BadInputs(unittest.TestCase):
     def assert_fails_naming(self, path, words, code=1):
