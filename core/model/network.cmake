@@ -1,0 +1,2 @@
+# BTDDNet network modules.
+target_sources(refermap_model PRIVATE)

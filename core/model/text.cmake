@@ -1,0 +1,2 @@
+# Tokenizer and noun-phrase masking.
+target_sources(refermap_model PRIVATE)

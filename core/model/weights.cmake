@@ -1,0 +1,2 @@
+# Safetensors, model files, backbone importers.
+target_sources(refermap_model PRIVATE)
