@@ -1,5 +1,7 @@
 #include "common/atomic_file.h"
 
+#include "support/temporary_folder.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,18 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class AtomicFileTest : public ::testing::Test {
+class AtomicFileTest : public testing::TemporaryFolderTest {
 protected:
-    void SetUp() override
-    {
-        folder_ = fs::temp_directory_path()
-                  / ("refermap-atomic-" + std::to_string(::getpid()) + "-"
-                     + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(folder_);
-        fs::create_directories(folder_);
-    }
-    void TearDown() override { fs::remove_all(folder_); }
-
     static std::string read(const fs::path& path)
     {
         std::ifstream in(path, std::ios::binary);
@@ -34,8 +26,6 @@ protected:
     {
         return static_cast<std::size_t>(std::distance(fs::directory_iterator(folder_), fs::directory_iterator()));
     }
-
-    fs::path folder_;
 };
 
 TEST_F(AtomicFileTest, CommitPublishesTheWholeContent)

@@ -1,5 +1,7 @@
 #include "common/logging.h"
 
+#include "support/temporary_folder.h"
+
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
@@ -13,21 +15,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class LoggingTest : public ::testing::Test {
+class LoggingTest : public testing::TemporaryFolderTest {
 protected:
     void SetUp() override
     {
-        folder_ = fs::temp_directory_path() / ("refermap-logging-" + std::to_string(::getpid()));
-        fs::remove_all(folder_);
+        TemporaryFolderTest::SetUp();
         ::unsetenv("REFERMAP_LOG_LEVEL");
     }
     void TearDown() override
     {
         ::unsetenv("REFERMAP_LOG_LEVEL");
         ASSERT_TRUE(logging::initialise({"info", false, std::nullopt}));
-        fs::remove_all(folder_);
+        TemporaryFolderTest::TearDown();
     }
-    fs::path folder_;
 };
 
 TEST_F(LoggingTest, ParsesEveryLevelName)
@@ -81,7 +81,6 @@ TEST_F(LoggingTest, BadLevelNamesWhereItCameFrom)
 
 TEST_F(LoggingTest, UnwritableLogFolderIsReportedWithItsPath)
 {
-    fs::create_directories(folder_);
     std::ofstream(folder_ / "a-file") << "x";
     logging::LoggingOptions options;
     options.console = false;

@@ -2,6 +2,8 @@
 // GDAL 3.6.2), and the errors for inputs that are not readable rasters.
 #include "geo/raster_info.h"
 
+#include "support/temporary_folder.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -150,15 +152,8 @@ TEST(RasterInfoTest, TextAndJsonReports)
 
 // --- bad inputs: every error names the file and says what is wrong -------------------------
 
-class BadRasterTest : public ::testing::Test {
+class BadRasterTest : public testing::TemporaryFolderTest {
 protected:
-    void SetUp() override
-    {
-        folder_ = fs::temp_directory_path() / ("refermap-bad-raster-" + std::to_string(::getpid()));
-        fs::create_directories(folder_);
-    }
-    void TearDown() override { fs::remove_all(folder_); }
-
     fs::path write(const std::string& name, const std::string& bytes)
     {
         const fs::path path = folder_ / name;
@@ -174,8 +169,6 @@ protected:
         EXPECT_NE(info.error().message().find(path.string()), std::string::npos) << info.error().message();
         EXPECT_NE(info.error().message().find(words), std::string::npos) << info.error().message();
     }
-
-    fs::path folder_;
 };
 
 TEST_F(BadRasterTest, MissingFile)

@@ -1,5 +1,7 @@
 #include "project/project_store.h"
 
+#include "support/temporary_folder.h"
+
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 
@@ -11,17 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ProjectStoreTest : public ::testing::Test {
-protected:
-    void SetUp() override
-    {
-        folder_ = fs::temp_directory_path() / ("refermap-project-" + std::to_string(::getpid()));
-        fs::remove_all(folder_);
-        fs::create_directories(folder_);
-    }
-    void TearDown() override { fs::remove_all(folder_); }
-    fs::path folder_;
-};
+using ProjectStoreTest = testing::TemporaryFolderTest;
 
 TEST_F(ProjectStoreTest, CreateWriteReopen)
 {
