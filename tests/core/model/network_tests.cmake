@@ -1,1 +1,2 @@
 # tests for core/model (network)
+refermap_add_test(btddnet_test SOURCES model/btddnet_test.cpp LIBS refermap::model LABELS unit)
