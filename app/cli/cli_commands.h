@@ -25,6 +25,7 @@ struct Command {
     std::function<int()> run;
 };
 Command addInfoCommand(CLI::App& app);
+Command addTokenizeCommand(CLI::App& app);
 Command addVersionCommand(CLI::App& app);
 
 } // namespace refermap::cli

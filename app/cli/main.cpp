@@ -37,6 +37,7 @@ int main(int argc, char** argv)
 
     const std::vector<cli::Command> commands = {
         cli::addInfoCommand(app),
+        cli::addTokenizeCommand(app),
         cli::addVersionCommand(app),
     };
 

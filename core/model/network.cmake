@@ -9,3 +9,4 @@ target_sources(refermap_model PRIVATE
   twin_stream_predictor.cpp
   btddnet.cpp
   btddnet_loss.cpp)
+target_sources(refermap_model PRIVATE btddnet_file.cpp)

@@ -26,7 +26,7 @@ struct TokenizedText {
 // (google-research/bert tokenization.py, FullTokenizer(do_lower_case=True)): clean control
 // characters, split CJK ideographs, lower-case, strip accents (NFD, drop Mn), split on whitespace and
 // Unicode punctuation, then greedy longest-match-first WordPiece with "##" continuations and [UNK]
-// for words longer than 100 characters or without a match. Immutable after construction; any thread.
+// for words longer than 200 characters or without a match. Immutable after construction; any thread.
 class WordpieceTokenizer {
 public:
     static constexpr std::int64_t padId = 0;
