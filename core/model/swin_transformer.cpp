@@ -168,8 +168,17 @@ torch::Tensor SwinBlockImpl::forward(const torch::Tensor& x)
                        .permute({0, 1, 3, 2, 4, 5})
                        .reshape({batch * rows * columns, window_ * window_, channels});
     torch::Tensor mask;
-    if (shift)
-        mask = shiftedWindowMask(paddedHeight, paddedWidth, window_, shiftHeight, shiftWidth).to(x.device());
+    if (shift) {
+        // A mask made under InferenceMode may not enter a graph that records gradients: rebuild.
+        const bool stale = !cachedMask_.defined() || cachedMask_.device() != x.device()
+                           || cachedMaskSize_ != std::array<int64_t, 2>{paddedHeight, paddedWidth}
+                           || (cachedMask_.is_inference() && !c10::InferenceMode::is_enabled());
+        if (stale) {
+            cachedMask_ = shiftedWindowMask(paddedHeight, paddedWidth, window_, shiftHeight, shiftWidth).to(x.device());
+            cachedMaskSize_ = {paddedHeight, paddedWidth};
+        }
+        mask = cachedMask_;
+    }
     auto attended = attn(windows, mask);
     y = attended.view({batch, rows, columns, window_, window_, channels})
             .permute({0, 1, 3, 2, 4, 5})

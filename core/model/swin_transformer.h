@@ -9,6 +9,8 @@
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
+#include <array>
+
 namespace refermap::model {
 
 // Window multi-head self-attention with a relative position bias (Swin v1). Parameters use timm's
@@ -63,6 +65,9 @@ private:
     int window_;
     bool shifted_;
     double dropPath_;
+    // The shifted-window mask depends only on the padded size: built once per size and device.
+    torch::Tensor cachedMask_;
+    std::array<int64_t, 2> cachedMaskSize_{0, 0};
 };
 TORCH_MODULE(SwinBlock);
 

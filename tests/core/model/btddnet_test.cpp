@@ -186,6 +186,29 @@ TEST(BtddnetTrainingTest, EveryParameterLearnsAndOneBatchIsOverfitted)
     EXPECT_LT(last, 0.1 * first) << "loss went from " << first << " to " << last;
 }
 
+TEST(BtddnetTrainingTest, InferenceThenTrainingOnTheSameInstance)
+{
+    torch::manual_seed(6);
+    auto config = BtddnetConfig::tiny();
+    Btddnet model(config);
+    const Batch batch = makeBatch(64, 64);
+    torch::Tensor inferred;
+    {
+        c10::InferenceMode inference;
+        model->eval();
+        inferred = model->forward(batch.image, batch.ids, batch.mask, batch.maskedIds, false).logits;
+    }
+    model->train();
+    const auto output = model->forward(batch.image, batch.ids, batch.mask, batch.maskedIds, true);
+    const auto loss = btddnetLoss(output, batch.target, batch.mask, config);
+    ASSERT_NO_THROW(loss.total.backward()) << "cached tensors made under InferenceMode must not leak into training";
+    EXPECT_TRUE(model->swin->patch_embed->proj->weight.grad().defined());
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const auto again = model->forward(batch.image, batch.ids, batch.mask, batch.maskedIds, false).logits;
+    EXPECT_TRUE(torch::allclose(inferred, again)) << "eval results do not depend on what ran before";
+}
+
 TEST(BtddnetTrainingTest, SameSeedSameOutputBitForBit)
 {
     auto run = [] {
