@@ -1,0 +1,165 @@
+#include "geo/mask_writer.h"
+
+#include "geo/gdal_environment.h"
+#include "geo/gdal_error_capture.h"
+#include "geo/gdal_progress.h"
+
+#include <cpl_string.h>
+#include <gdal_priv.h>
+
+#include <cmath>
+#include <utility>
+#include <vector>
+
+namespace refermap::geo {
+
+namespace {
+
+Error writeError(const std::filesystem::path& target, const std::string& what, const std::string& detail)
+{
+    return Error(ErrorCode::Io, what).withFile(target.string()).withDetail(detail);
+}
+
+} // namespace
+
+MaskWriter::MaskWriter(std::filesystem::path target, AtomicFile staging, AtomicFile output, GdalDatasetPtr dataset,
+                       MaskWriterOptions options, int width, int height)
+    : target_(std::move(target))
+    , staging_(std::move(staging))
+    , output_(std::move(output))
+    , dataset_(std::move(dataset))
+    , options_(std::move(options))
+    , width_(width)
+    , height_(height)
+{
+}
+
+MaskWriter::MaskWriter(MaskWriter&&) noexcept = default;
+MaskWriter& MaskWriter::operator=(MaskWriter&&) noexcept = default;
+
+MaskWriter::~MaskWriter()
+{
+    dataset_.reset(); // close before the AtomicFiles remove the temporaries
+}
+
+Result<MaskWriter> MaskWriter::create(const std::filesystem::path& target, int width, int height,
+                                      const std::optional<std::array<double, 6>>& geoTransform,
+                                      const std::string& crsWkt, const MaskWriterOptions& options)
+{
+    ensureGdalInitialised();
+    if (width < 1 || height < 1)
+        return Error(ErrorCode::InvalidArgument, "a mask needs at least one pixel").withFile(target.string());
+    if (options.blockSize < 16 || options.blockSize % 16 != 0)
+        return Error(ErrorCode::InvalidArgument, "the block size must be a multiple of 16").withKey("block_size");
+
+    auto output = AtomicFile::create(target);
+    if (!output)
+        return output.error();
+    auto staging = AtomicFile::create(target.parent_path() / (target.stem().string() + ".staging.tif"));
+    if (!staging)
+        return staging.error();
+
+    GdalErrorCapture errors;
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
+    CPLStringList creation;
+    creation.SetNameValue("TILED", "YES");
+    creation.SetNameValue("BLOCKXSIZE", std::to_string(options.blockSize).c_str());
+    creation.SetNameValue("BLOCKYSIZE", std::to_string(options.blockSize).c_str());
+    creation.SetNameValue("COMPRESS", "LZW"); // fast for the intermediate; the COG gets the real one
+    creation.SetNameValue("BIGTIFF", "IF_SAFER");
+    std::filesystem::remove(staging->temporaryPath());
+    GdalDatasetPtr dataset(
+        driver->Create(staging->temporaryPath().c_str(), width, height, 1, GDT_Byte, creation.List()));
+    if (!dataset)
+        return writeError(target, "cannot create the mask", errors.lastError());
+    if (geoTransform) {
+        std::array<double, 6> transform = *geoTransform;
+        dataset->SetGeoTransform(transform.data());
+    }
+    if (!crsWkt.empty()) {
+        OGRSpatialReference srs;
+        if (srs.importFromWkt(crsWkt.c_str()) == OGRERR_NONE)
+            dataset->SetSpatialRef(&srs);
+    }
+    // Pixels without data go to an internal mask, keeping all 256 values for probabilities.
+    CPLSetThreadLocalConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES");
+    const CPLErr maskCreated = dataset->CreateMaskBand(GMF_PER_DATASET);
+    CPLSetThreadLocalConfigOption("GDAL_TIFF_INTERNAL_MASK", nullptr);
+    if (maskCreated != CE_None)
+        return writeError(target, "cannot create the mask's validity band", errors.lastError());
+    dataset->GetRasterBand(1)->SetDescription(options.kind == MaskKind::Probability ? "probability" : "mask");
+    return MaskWriter(target, std::move(*staging), std::move(*output), std::move(dataset), options, width, height);
+}
+
+Result<void> MaskWriter::writeRows(const StitchedRows& rows)
+{
+    if (!dataset_)
+        return Error(ErrorCode::Internal, "rows written after finish()").withFile(target_.string());
+    if (rows.width != width_ || rows.firstRow != nextRow_ || rows.firstRow + rows.rowCount > height_)
+        return Error(ErrorCode::Internal, "mask rows out of order")
+            .withFile(target_.string())
+            .withDetail("expected row " + std::to_string(nextRow_) + ", got " + std::to_string(rows.firstRow));
+    if (rows.rowCount == 0)
+        return {};
+    const std::size_t pixels = static_cast<std::size_t>(rows.rowCount) * static_cast<std::size_t>(width_);
+    std::vector<std::uint8_t> values(pixels);
+    std::vector<std::uint8_t> validity(pixels);
+    for (std::size_t i = 0; i < pixels; ++i) {
+        const float p = rows.probabilities[i];
+        values[i] = options_.kind == MaskKind::Probability ? static_cast<std::uint8_t>(std::lround(p * 255.0f))
+                                                          : static_cast<std::uint8_t>(p >= options_.threshold ? 1 : 0);
+        if (!rows.valid[i])
+            values[i] = 0;
+        validity[i] = rows.valid[i] ? 255 : 0;
+    }
+    GdalErrorCapture errors;
+    GDALRasterBand* band = dataset_->GetRasterBand(1);
+    if (band->RasterIO(GF_Write, 0, rows.firstRow, width_, rows.rowCount, values.data(), width_, rows.rowCount,
+                       GDT_Byte, 0, 0, nullptr)
+            != CE_None
+        || band->GetMaskBand()->RasterIO(GF_Write, 0, rows.firstRow, width_, rows.rowCount, validity.data(), width_,
+                                         rows.rowCount, GDT_Byte, 0, 0, nullptr)
+               != CE_None)
+        return writeError(target_, "cannot write mask rows", errors.lastError());
+    nextRow_ += rows.rowCount;
+    return {};
+}
+
+Result<void> MaskWriter::finish(ProgressFeedback* feedback)
+{
+    if (!dataset_)
+        return Error(ErrorCode::Internal, "finish() called twice").withFile(target_.string());
+    if (nextRow_ != height_)
+        return Error(ErrorCode::Internal, "the mask is incomplete")
+            .withFile(target_.string())
+            .withDetail(std::to_string(nextRow_) + " of " + std::to_string(height_) + " rows written");
+    GdalErrorCapture errors;
+    dataset_->FlushCache();
+    if (!errors.lastError().empty())
+        return writeError(target_, "cannot write the mask", errors.lastError());
+
+    CPLStringList creation;
+    creation.SetNameValue("COMPRESS", options_.compression.c_str());
+    creation.SetNameValue("BLOCKSIZE", std::to_string(options_.blockSize).c_str());
+    creation.SetNameValue("OVERVIEWS", "AUTO");
+    creation.SetNameValue("OVERVIEW_RESAMPLING", options_.kind == MaskKind::Probability ? "AVERAGE" : "NEAREST");
+    creation.SetNameValue("BIGTIFF", "IF_SAFER");
+    ProgressFeedback localFeedback;
+    ProgressRange range(feedback ? *feedback : localFeedback, 0.0, 1.0);
+    std::filesystem::remove(output_.temporaryPath());
+    GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
+    if (!cog)
+        return Error(ErrorCode::Unsupported, "this GDAL has no COG driver").withFile(target_.string());
+    GdalDatasetPtr converted(
+        cog->CreateCopy(output_.temporaryPath().c_str(), dataset_.get(), FALSE, creation.List(), gdalProgress, &range));
+    dataset_.reset();
+    if (range.isCancelled())
+        return Error(ErrorCode::Cancelled, "mask writing cancelled").withFile(target_.string());
+    if (!converted)
+        return writeError(target_, "cannot write the cloud-optimised mask", errors.lastError());
+    converted.reset();
+    staging_.discard();
+    return output_.commit();
+}
+
+} // namespace refermap::geo
