@@ -10,7 +10,7 @@ packages=(
   # model: libtorch and a fast BLAS (the reference BLAS is ~67x slower)
   libtorch-dev libopenblas0-pthread
   # geo
-  libgdal-dev gdal-bin libopencv-core-dev libopencv-imgproc-dev
+  libgdal-dev gdal-bin python3-gdal libopencv-core-dev libopencv-imgproc-dev
   # common
   libspdlog-dev libfmt-dev libicu-dev nlohmann-json3-dev libcli11-dev
   # desktop application

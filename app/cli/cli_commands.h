@@ -27,5 +27,6 @@ struct Command {
 Command addInfoCommand(CLI::App& app);
 Command addTokenizeCommand(CLI::App& app);
 Command addVersionCommand(CLI::App& app);
+Command addVectorizeCommand(CLI::App& app);
 
 } // namespace refermap::cli

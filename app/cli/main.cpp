@@ -39,6 +39,7 @@ int main(int argc, char** argv)
         cli::addInfoCommand(app),
         cli::addTokenizeCommand(app),
         cli::addVersionCommand(app),
+        cli::addVectorizeCommand(app),
     };
 
     try {

@@ -125,7 +125,7 @@ Result<void> MaskWriter::writeRows(const StitchedRows& rows)
     return {};
 }
 
-Result<void> MaskWriter::finish(ProgressFeedback* feedback)
+Result<void> MaskWriter::finish(ProgressRange* progress)
 {
     if (!dataset_)
         return Error(ErrorCode::Internal, "finish() called twice").withFile(target_.string());
@@ -145,13 +145,15 @@ Result<void> MaskWriter::finish(ProgressFeedback* feedback)
     creation.SetNameValue("OVERVIEW_RESAMPLING", options_.kind == MaskKind::Probability ? "AVERAGE" : "NEAREST");
     creation.SetNameValue("BIGTIFF", "IF_SAFER");
     ProgressFeedback localFeedback;
-    ProgressRange range(feedback ? *feedback : localFeedback, 0.0, 1.0);
+    ProgressRange localRange(localFeedback, 0.0, 1.0);
+    ProgressRange& range = progress ? *progress : localRange;
     std::filesystem::remove(output_.temporaryPath());
     GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
     if (!cog)
         return Error(ErrorCode::Unsupported, "this GDAL has no COG driver").withFile(target_.string());
     GdalDatasetPtr converted(
-        cog->CreateCopy(output_.temporaryPath().c_str(), dataset_.get(), FALSE, creation.List(), gdalProgress, &range));
+        cog->CreateCopy(output_.temporaryPath().c_str(), dataset_.get(), FALSE, creation.List(), gdalProgress,
+                        &range));
     dataset_.reset();
     if (range.isCancelled())
         return Error(ErrorCode::Cancelled, "mask writing cancelled").withFile(target_.string());

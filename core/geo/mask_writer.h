@@ -45,9 +45,9 @@ public:
 
     // Rows from the stitcher; they must arrive in order and cover the raster exactly once.
     Result<void> writeRows(const StitchedRows& rows);
-    // Converts to COG and publishes the file. `feedback` (optional) reports the conversion and can
+    // Converts to COG and publishes the file. `progress` (optional) reports the conversion and can
     // cancel it (then nothing is published).
-    Result<void> finish(ProgressFeedback* feedback = nullptr);
+    Result<void> finish(ProgressRange* progress = nullptr);
 
     const std::filesystem::path& target() const { return target_; }
 

@@ -126,7 +126,8 @@ TEST_F(MaskWriterTest, AbandonedOrCancelledWritesLeaveNothing)
     writePattern(*writer);
     ProgressFeedback feedback(std::chrono::milliseconds(0));
     feedback.cancel();
-    auto finished = writer->finish(&feedback);
+    ProgressRange range(feedback, 0.0, 1.0);
+    auto finished = writer->finish(&range);
     ASSERT_FALSE(finished);
     EXPECT_EQ(finished.error().code(), ErrorCode::Cancelled);
     writer = Error(ErrorCode::Cancelled, "dropped"); // destroy the writer
