@@ -95,13 +95,15 @@ Result<void> MaskWriter::writeRows(const StitchedRows& rows)
 {
     if (!dataset_)
         return Error(ErrorCode::Internal, "rows written after finish()").withFile(target_.string());
-    if (rows.width != width_ || rows.firstRow != nextRow_ || rows.firstRow + rows.rowCount > height_)
-        return Error(ErrorCode::Internal, "mask rows out of order")
+    if (rows.firstRow < 0 || rows.firstColumn < 0 || rows.firstRow + rows.rowCount > height_
+        || rows.firstColumn + rows.width > width_)
+        return Error(ErrorCode::Internal, "a block outside the mask")
             .withFile(target_.string())
-            .withDetail("expected row " + std::to_string(nextRow_) + ", got " + std::to_string(rows.firstRow));
-    if (rows.rowCount == 0)
+            .withDetail("rows " + std::to_string(rows.firstRow) + "+" + std::to_string(rows.rowCount) + ", columns "
+                        + std::to_string(rows.firstColumn) + "+" + std::to_string(rows.width));
+    if (rows.rowCount == 0 || rows.width == 0)
         return {};
-    const std::size_t pixels = static_cast<std::size_t>(rows.rowCount) * static_cast<std::size_t>(width_);
+    const std::size_t pixels = static_cast<std::size_t>(rows.rowCount) * static_cast<std::size_t>(rows.width);
     std::vector<std::uint8_t> values(pixels);
     std::vector<std::uint8_t> validity(pixels);
     for (std::size_t i = 0; i < pixels; ++i) {
@@ -114,14 +116,14 @@ Result<void> MaskWriter::writeRows(const StitchedRows& rows)
     }
     GdalErrorCapture errors;
     GDALRasterBand* band = dataset_->GetRasterBand(1);
-    if (band->RasterIO(GF_Write, 0, rows.firstRow, width_, rows.rowCount, values.data(), width_, rows.rowCount,
-                       GDT_Byte, 0, 0, nullptr)
+    if (band->RasterIO(GF_Write, rows.firstColumn, rows.firstRow, rows.width, rows.rowCount, values.data(), rows.width,
+                       rows.rowCount, GDT_Byte, 0, 0, nullptr)
             != CE_None
-        || band->GetMaskBand()->RasterIO(GF_Write, 0, rows.firstRow, width_, rows.rowCount, validity.data(), width_,
-                                         rows.rowCount, GDT_Byte, 0, 0, nullptr)
+        || band->GetMaskBand()->RasterIO(GF_Write, rows.firstColumn, rows.firstRow, rows.width, rows.rowCount,
+                                         validity.data(), rows.width, rows.rowCount, GDT_Byte, 0, 0, nullptr)
                != CE_None)
         return writeError(target_, "cannot write mask rows", errors.lastError());
-    nextRow_ += rows.rowCount;
+    pixelsWritten_ += pixels;
     return {};
 }
 
@@ -129,10 +131,11 @@ Result<void> MaskWriter::finish(ProgressRange* progress)
 {
     if (!dataset_)
         return Error(ErrorCode::Internal, "finish() called twice").withFile(target_.string());
-    if (nextRow_ != height_)
+    const std::uint64_t expected = static_cast<std::uint64_t>(width_) * static_cast<std::uint64_t>(height_);
+    if (pixelsWritten_ != expected)
         return Error(ErrorCode::Internal, "the mask is incomplete")
             .withFile(target_.string())
-            .withDetail(std::to_string(nextRow_) + " of " + std::to_string(height_) + " rows written");
+            .withDetail(std::to_string(pixelsWritten_) + " of " + std::to_string(expected) + " pixels written");
     GdalErrorCapture errors;
     dataset_->FlushCache();
     if (!errors.lastError().empty())

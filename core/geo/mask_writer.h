@@ -7,6 +7,7 @@
 #include "geo/probability_stitcher.h"
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -43,7 +44,7 @@ public:
     MaskWriter& operator=(MaskWriter&&) noexcept;
     ~MaskWriter();
 
-    // Rows from the stitcher; they must arrive in order and cover the raster exactly once.
+    // Blocks from the stitcher, in any order; together they must cover the raster exactly once.
     Result<void> writeRows(const StitchedRows& rows);
     // Converts to COG and publishes the file. `progress` (optional) reports the conversion and can
     // cancel it (then nothing is published).
@@ -62,7 +63,7 @@ private:
     MaskWriterOptions options_;
     int width_ = 0;
     int height_ = 0;
-    int nextRow_ = 0;
+    std::uint64_t pixelsWritten_ = 0;
 };
 
 } // namespace refermap::geo

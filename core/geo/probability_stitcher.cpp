@@ -6,6 +6,10 @@
 
 namespace refermap::geo {
 
+namespace {
+constexpr int rowsPerBlock = 64; // finished pixels leave in blocks of at most this many rows
+}
+
 ProbabilityStitcher::ProbabilityStitcher(int rasterWidth, int rasterHeight, int overlap, RowSink sink)
     : width_(rasterWidth)
     , height_(rasterHeight)
@@ -24,6 +28,21 @@ float ProbabilityStitcher::rampWeight(int offset, int extent) const
     return static_cast<float>(0.5 - 0.5 * std::cos(M_PI * t));
 }
 
+ProbabilityStitcher::Chunk& ProbabilityStitcher::chunkAt(int chunkRow, int chunkColumn)
+{
+    auto [position, inserted] = chunks_.try_emplace({chunkRow, chunkColumn});
+    if (inserted) {
+        position->second.sums.assign(static_cast<std::size_t>(chunkSize) * chunkSize, 0.0f);
+        position->second.weights.assign(static_cast<std::size_t>(chunkSize) * chunkSize, 0.0f);
+    }
+    return position->second;
+}
+
+bool ProbabilityStitcher::finished(int row, int column) const
+{
+    return row < finishedRows_ || (row < bandEnd_ && column < finishedColumns_);
+}
+
 Result<void> ProbabilityStitcher::addTile(int x, int y, int tileWidth, int tileHeight, const float* probabilities,
                                           const std::uint8_t* valid)
 {
@@ -33,67 +52,138 @@ Result<void> ProbabilityStitcher::addTile(int x, int y, int tileWidth, int tileH
     const int right = std::min(x + tileWidth, width_);
     if (top >= bottom || left >= right)
         return {};
-    if (top < firstBufferedRow_)
-        return Error(ErrorCode::Internal, "a tile reaches into rows that were already written")
+    if (finished(top, left))
+        return Error(ErrorCode::Internal, "a tile reaches into pixels that were already written")
             .withTile(x, y)
-            .withDetail("rows before " + std::to_string(firstBufferedRow_) + " are finished");
+            .withDetail("rows before " + std::to_string(finishedRows_) + " and columns before "
+                        + std::to_string(finishedColumns_) + " of rows before " + std::to_string(bandEnd_)
+                        + " are finished");
 
-    while (firstBufferedRow_ + static_cast<int>(weightedSums_.size()) < bottom) {
-        weightedSums_.emplace_back(static_cast<std::size_t>(width_), 0.0f);
-        weights_.emplace_back(static_cast<std::size_t>(width_), 0.0f);
-    }
     std::vector<float> columnWeights(static_cast<std::size_t>(right - left));
     for (int column = left; column < right; ++column)
         columnWeights[static_cast<std::size_t>(column - left)] = rampWeight(column - x, tileWidth);
 
-    for (int row = top; row < bottom; ++row) {
-        const float rowWeight = rampWeight(row - y, tileHeight);
-        auto& sums = weightedSums_[static_cast<std::size_t>(row - firstBufferedRow_)];
-        auto& weights = weights_[static_cast<std::size_t>(row - firstBufferedRow_)];
-        const std::size_t tileRow = static_cast<std::size_t>(row - y) * static_cast<std::size_t>(tileWidth);
-        for (int column = left; column < right; ++column) {
-            const std::size_t index = tileRow + static_cast<std::size_t>(column - x);
-            if (valid && !valid[index])
-                continue;
-            const float weight = rowWeight * columnWeights[static_cast<std::size_t>(column - left)];
-            sums[static_cast<std::size_t>(column)] += weight * probabilities[index];
-            weights[static_cast<std::size_t>(column)] += weight;
+    for (int chunkRow = top / chunkSize; chunkRow * chunkSize < bottom; ++chunkRow) {
+        for (int chunkColumn = left / chunkSize; chunkColumn * chunkSize < right; ++chunkColumn) {
+            Chunk& chunk = chunkAt(chunkRow, chunkColumn);
+            const int rowFrom = std::max(top, chunkRow * chunkSize);
+            const int rowTo = std::min(bottom, (chunkRow + 1) * chunkSize);
+            const int columnFrom = std::max(left, chunkColumn * chunkSize);
+            const int columnTo = std::min(right, (chunkColumn + 1) * chunkSize);
+            for (int row = rowFrom; row < rowTo; ++row) {
+                const float rowWeight = rampWeight(row - y, tileHeight);
+                const std::size_t tileRow = static_cast<std::size_t>(row - y) * static_cast<std::size_t>(tileWidth);
+                const std::size_t chunkRowOffset = static_cast<std::size_t>(row - chunkRow * chunkSize) * chunkSize;
+                for (int column = columnFrom; column < columnTo; ++column) {
+                    const std::size_t index = tileRow + static_cast<std::size_t>(column - x);
+                    if (valid && !valid[index])
+                        continue;
+                    const float weight = rowWeight * columnWeights[static_cast<std::size_t>(column - left)];
+                    const std::size_t cell = chunkRowOffset + static_cast<std::size_t>(column - chunkColumn * chunkSize);
+                    chunk.sums[cell] += weight * probabilities[index];
+                    chunk.weights[cell] += weight;
+                }
+            }
         }
     }
+    return {};
+}
+
+Result<void> ProbabilityStitcher::emit(int top, int bottom, int left, int right)
+{
+    for (int blockTop = top; blockTop < bottom; blockTop += rowsPerBlock) {
+        StitchedRows block;
+        block.firstRow = blockTop;
+        block.rowCount = std::min(rowsPerBlock, bottom - blockTop);
+        block.firstColumn = left;
+        block.width = right - left;
+        const std::size_t pixels = static_cast<std::size_t>(block.rowCount) * static_cast<std::size_t>(block.width);
+        block.probabilities.assign(pixels, 0.0f);
+        block.valid.assign(pixels, 0);
+        for (int row = blockTop; row < blockTop + block.rowCount; ++row) {
+            for (int chunkColumn = left / chunkSize; chunkColumn * chunkSize < right; ++chunkColumn) {
+                const auto found = chunks_.find({row / chunkSize, chunkColumn});
+                if (found == chunks_.end())
+                    continue; // no tile touched these pixels: they stay invalid
+                const Chunk& chunk = found->second;
+                const int columnFrom = std::max(left, chunkColumn * chunkSize);
+                const int columnTo = std::min(right, (chunkColumn + 1) * chunkSize);
+                const std::size_t chunkRowOffset = static_cast<std::size_t>(row % chunkSize) * chunkSize;
+                const std::size_t out = static_cast<std::size_t>(row - blockTop) * static_cast<std::size_t>(block.width);
+                for (int column = columnFrom; column < columnTo; ++column) {
+                    const std::size_t cell = chunkRowOffset + static_cast<std::size_t>(column - chunkColumn * chunkSize);
+                    const float weight = chunk.weights[cell];
+                    if (weight > 0.0f) {
+                        block.probabilities[out + static_cast<std::size_t>(column - left)]
+                            = std::clamp(chunk.sums[cell] / weight, 0.0f, 1.0f);
+                        block.valid[out + static_cast<std::size_t>(column - left)] = 1;
+                    }
+                }
+            }
+        }
+        if (auto sent = sink_(block); !sent)
+            return sent;
+    }
+    return {};
+}
+
+void ProbabilityStitcher::release()
+{
+    for (auto position = chunks_.begin(); position != chunks_.end();) {
+        const auto [chunkRow, chunkColumn] = position->first;
+        const int lastRow = std::min((chunkRow + 1) * chunkSize, height_) - 1;
+        const int lastColumn = std::min((chunkColumn + 1) * chunkSize, width_) - 1;
+        if (finished(lastRow, lastColumn))
+            position = chunks_.erase(position);
+        else
+            ++position;
+    }
+}
+
+Result<void> ProbabilityStitcher::finishColumnsBefore(int rowEnd, int column)
+{
+    rowEnd = std::min(rowEnd, height_);
+    column = std::min(column, width_);
+    if (rowEnd <= finishedRows_)
+        return {};
+    if (bandEnd_ != rowEnd) {
+        if (finishedColumns_ > 0)
+            return Error(ErrorCode::Internal, "a band of rows changed before it was finished")
+                .withDetail("band ends at " + std::to_string(bandEnd_) + ", now " + std::to_string(rowEnd));
+        bandEnd_ = rowEnd;
+        finishedColumns_ = 0;
+    }
+    if (column <= finishedColumns_)
+        return {};
+    if (auto sent = emit(finishedRows_, bandEnd_, finishedColumns_, column); !sent)
+        return sent;
+    finishedColumns_ = column;
+    release();
     return {};
 }
 
 Result<void> ProbabilityStitcher::finishRowsBefore(int row)
 {
     row = std::min(row, height_);
-    if (row <= firstBufferedRow_)
+    if (row <= finishedRows_)
         return {};
-    StitchedRows rows;
-    rows.firstRow = firstBufferedRow_;
-    rows.rowCount = row - firstBufferedRow_;
-    rows.width = width_;
-    const std::size_t pixels = static_cast<std::size_t>(rows.rowCount) * static_cast<std::size_t>(width_);
-    rows.probabilities.assign(pixels, 0.0f);
-    rows.valid.assign(pixels, 0);
-    for (int r = 0; r < rows.rowCount; ++r) {
-        if (weightedSums_.empty())
-            break; // rows no tile touched stay invalid
-        const auto& sums = weightedSums_.front();
-        const auto& weights = weights_.front();
-        const std::size_t offset = static_cast<std::size_t>(r) * static_cast<std::size_t>(width_);
-        for (int column = 0; column < width_; ++column) {
-            const float weight = weights[static_cast<std::size_t>(column)];
-            if (weight > 0.0f) {
-                rows.probabilities[offset + static_cast<std::size_t>(column)]
-                    = std::clamp(sums[static_cast<std::size_t>(column)] / weight, 0.0f, 1.0f);
-                rows.valid[offset + static_cast<std::size_t>(column)] = 1;
-            }
-        }
-        weightedSums_.pop_front();
-        weights_.pop_front();
+    if (finishedColumns_ > 0 && bandEnd_ > finishedRows_) {
+        if (row < bandEnd_)
+            return Error(ErrorCode::Internal, "rows finished inside a partly finished band")
+                .withDetail("band ends at " + std::to_string(bandEnd_) + ", rows finished to " + std::to_string(row));
+        if (auto sent = emit(finishedRows_, bandEnd_, finishedColumns_, width_); !sent)
+            return sent;
+        finishedRows_ = bandEnd_;
     }
-    firstBufferedRow_ = row;
-    return sink_(rows);
+    if (row > finishedRows_) {
+        if (auto sent = emit(finishedRows_, row, 0, width_); !sent)
+            return sent;
+        finishedRows_ = row;
+    }
+    bandEnd_ = finishedRows_;
+    finishedColumns_ = 0;
+    release();
+    return {};
 }
 
 Result<void> ProbabilityStitcher::finish()

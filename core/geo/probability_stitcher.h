@@ -3,28 +3,32 @@
 #include "common/result.h"
 
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <map>
+#include <utility>
 #include <vector>
 
 namespace refermap::geo {
 
-// A block of finished raster rows: probabilities in [0, 1] (row-major, rowCount x width) and
+// A finished rectangle of the raster: probabilities in [0, 1] (row-major, rowCount x width) and
 // validity (1 where at least one tile with a valid pixel covered it).
 struct StitchedRows {
     int firstRow = 0;
     int rowCount = 0;
-    int width = 0;
+    int firstColumn = 0;
+    int width = 0; // columns in this block
     std::vector<float> probabilities;
     std::vector<std::uint8_t> valid;
 };
 
 // Blends overlapping tile probabilities into a seamless raster, streaming: each tile is weighted by
 // a cosine ramp across its overlap margins (1 in its core, smoothly falling towards its edges, never
-// 0), and every pixel is sum(w * p) / sum(w) over the tiles covering it. Rows live in a strip buffer
-// only until the caller says no later tile touches them (finishRowsBefore), then go to the sink and
-// are freed: memory grows with tile size x raster width, never with raster height.
-// One thread; tiles may come in any order within the unfinished rows.
+// 0), and every pixel is sum(w * p) / sum(w) over the tiles covering it. Accumulators live in
+// small square chunks that are freed as soon as the caller says no later tile touches them: after
+// a tile, the columns left of the next tile in the current band of rows (finishColumnsBefore);
+// after a row of tiles, the rows above the next row of tiles (finishRowsBefore). Memory then
+// grows with the overlap band x raster width plus one tile, not with the raster.
+// One thread; tiles may come in any order within the unfinished region.
 class ProbabilityStitcher {
 public:
     using RowSink = std::function<Result<void>(const StitchedRows&)>;
@@ -34,30 +38,46 @@ public:
 
     // Adds a tile of tileHeight x tileWidth probabilities whose top-left pixel is (x, y) in the
     // raster; parts outside the raster are ignored. `valid` (same size, optional) marks pixels
-    // with data; invalid pixels contribute nothing. Fails for a tile reaching into finished rows.
+    // with data; invalid pixels contribute nothing. Fails for a tile reaching into finished pixels.
     Result<void> addTile(int x, int y, int tileWidth, int tileHeight, const float* probabilities,
                          const std::uint8_t* valid = nullptr);
 
-    // Rows [0, row) are complete: blend, send to the sink, free.
+    // In the band of rows [finishedRows(), rowEnd), the columns [0, column) are complete: blend,
+    // send to the sink, free. Calls for one band must use the same rowEnd and growing columns.
+    Result<void> finishColumnsBefore(int rowEnd, int column);
+    // Rows [0, row) are complete: blend what is left of them, send in blocks of at most 64 rows.
     Result<void> finishRowsBefore(int row);
-    // Sends every remaining row (rows no tile covered come out invalid with probability 0).
+    // Sends every remaining pixel (pixels no tile covered come out invalid with probability 0).
     Result<void> finish();
 
-    int finishedRows() const { return firstBufferedRow_; }
-    // Rows currently held (for memory checks): never more than the rows tiles have touched but
-    // the caller has not finished.
-    int bufferedRows() const { return static_cast<int>(weightedSums_.size()); }
+    int finishedRows() const { return finishedRows_; }
+    // Accumulator pixels currently held, for memory checks.
+    std::size_t bufferedPixels() const { return chunks_.size() * chunkSize * chunkSize; }
+
+    static constexpr int chunkSize = 32;
 
 private:
+    struct Chunk {
+        std::vector<float> sums;
+        std::vector<float> weights;
+    };
+
     float rampWeight(int offset, int extent) const;
+    Chunk& chunkAt(int chunkRow, int chunkColumn);
+    // Blends rows [top, bottom) x columns [left, right) (all final) and sends them.
+    Result<void> emit(int top, int bottom, int left, int right);
+    // Frees chunks whose every pixel is finished.
+    void release();
+    bool finished(int row, int column) const;
 
     int width_;
     int height_;
     int overlap_;
     RowSink sink_;
-    int firstBufferedRow_ = 0;
-    std::deque<std::vector<float>> weightedSums_; // one row each, starting at firstBufferedRow_
-    std::deque<std::vector<float>> weights_;
+    int finishedRows_ = 0;    // rows above are done
+    int bandEnd_ = 0;         // the band [finishedRows_, bandEnd_) is done left of finishedColumns_
+    int finishedColumns_ = 0;
+    std::map<std::pair<int, int>, Chunk> chunks_; // (chunk row, chunk column)
 };
 
 } // namespace refermap::geo

@@ -39,8 +39,9 @@ struct RasterPipelineReport {
 using TileProcessor = std::function<Result<std::vector<float>>(const RasterWindow& window, const Tile& tile)>;
 
 // Streams a raster through a per-tile function into a mask file: read window (padded past the
-// edges) -> process -> blend into the row-strip stitcher -> write finished rows -> COG. Memory is
-// bounded by one row of tiles, whatever the raster's size. A tile whose processing fails is
+// edges) -> process -> blend in the stitcher -> write finished blocks -> COG. Blocks are finished
+// column by column within each row of tiles, so memory is about the overlap band across the
+// raster's width plus a tile, whatever the raster's height. A tile whose processing fails is
 // reported (never silently dropped) and left without data; cancellation (checked between tiles)
 // stops the run and leaves no mask file. Errors name the file and tile.
 Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileProcessor& process,

@@ -18,20 +18,28 @@ float field(int x, int y)
 struct Stitched {
     std::vector<float> probabilities;
     std::vector<std::uint8_t> valid;
-    int maxBufferedRows = 0;
+    std::size_t maxBufferedPixels = 0;
+    int maxBlockRows = 0;
 };
 
 // Runs the stitcher over a simple tile grid (origin shifted by `offset`, last row/column aligned
-// to the edge) and collects the output.
-Stitched stitch(int width, int height, int tile, int overlap, int offset, float (*value)(int, int) = field)
+// to the edge) and collects the output. `byColumns`: finish columns after every tile too.
+Stitched stitch(int width, int height, int tile, int overlap, int offset, bool byColumns = true,
+                float (*value)(int, int) = field)
 {
     Stitched out;
     out.probabilities.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), -1.0f);
     out.valid.assign(out.probabilities.size(), 0);
     ProbabilityStitcher stitcher(width, height, overlap, [&](const StitchedRows& rows) -> Result<void> {
-        std::copy(rows.probabilities.begin(), rows.probabilities.end(),
-                  out.probabilities.begin() + static_cast<std::ptrdiff_t>(rows.firstRow) * width);
-        std::copy(rows.valid.begin(), rows.valid.end(), out.valid.begin() + static_cast<std::ptrdiff_t>(rows.firstRow) * width);
+        out.maxBlockRows = std::max(out.maxBlockRows, rows.rowCount);
+        for (int r = 0; r < rows.rowCount; ++r)
+            for (int c = 0; c < rows.width; ++c) {
+                const std::size_t from = static_cast<std::size_t>(r) * rows.width + c;
+                const std::size_t to = static_cast<std::size_t>(rows.firstRow + r) * width + rows.firstColumn + c;
+                EXPECT_EQ(out.probabilities[to], -1.0f) << "pixel written twice";
+                out.probabilities[to] = rows.probabilities[from];
+                out.valid[to] = rows.valid[from];
+            }
         return {};
     });
     const int stride = tile - overlap;
@@ -46,16 +54,25 @@ Stitched stitch(int width, int height, int tile, int overlap, int offset, float 
     const auto rows = starts(height);
     const auto columns = starts(width);
     std::vector<float> buffer(static_cast<std::size_t>(tile) * tile);
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        for (int x : columns) {
-            for (int ty = 0; ty < tile; ++ty)
-                for (int tx = 0; tx < tile; ++tx)
-                    buffer[static_cast<std::size_t>(ty) * tile + tx] = value(x + tx, rows[r] + ty);
-            EXPECT_TRUE(stitcher.addTile(x, rows[r], tile, tile, buffer.data()));
+    // As the pipeline does: the last two tile rows together, column by column.
+    for (std::size_t first = 0; first < rows.size();) {
+        const std::size_t last = first + 2 == rows.size() ? first + 1 : first;
+        const int finalRow = last + 1 < rows.size() ? rows[last + 1] : height;
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            const int x = columns[c];
+            for (std::size_t r = first; r <= last; ++r) {
+                for (int ty = 0; ty < tile; ++ty)
+                    for (int tx = 0; tx < tile; ++tx)
+                        buffer[static_cast<std::size_t>(ty) * tile + tx] = value(x + tx, rows[r] + ty);
+                EXPECT_TRUE(stitcher.addTile(x, rows[r], tile, tile, buffer.data()));
+                out.maxBufferedPixels = std::max(out.maxBufferedPixels, stitcher.bufferedPixels());
+            }
+            if (byColumns) {
+                EXPECT_TRUE(stitcher.finishColumnsBefore(finalRow, c + 1 < columns.size() ? columns[c + 1] : width));
+            }
         }
-        out.maxBufferedRows = std::max(out.maxBufferedRows, stitcher.bufferedRows());
-        const int finalRow = r + 1 < rows.size() ? rows[r + 1] : height;
         EXPECT_TRUE(stitcher.finishRowsBefore(finalRow));
+        first = last + 1;
     }
     EXPECT_TRUE(stitcher.finish());
     return out;
@@ -66,6 +83,8 @@ TEST(ProbabilityStitcherTest, PerPixelFunctionComesBackExactlyEverywhere)
     const int width = 301;
     const int height = 257;
     const auto out = stitch(width, height, 64, 16, 0);
+    const auto byRows = stitch(width, height, 64, 16, 0, false);
+    EXPECT_EQ(out.probabilities, byRows.probabilities);
     for (int y = 0; y < height; ++y)
         for (int x = 0; x < width; ++x) {
             const std::size_t i = static_cast<std::size_t>(y) * width + x;
@@ -90,8 +109,17 @@ TEST(ProbabilityStitcherTest, MovingTheGridChangesNothing)
 
 TEST(ProbabilityStitcherTest, MemoryHoldsAStripNotTheRaster)
 {
-    const auto out = stitch(200, 3000, 64, 16, 0);
-    EXPECT_LE(out.maxBufferedRows, 64) << "only the rows of the current tile row stay buffered";
+    // Finishing rows only: one row of tiles (plus chunk rounding) across the raster's width.
+    const int chunk = ProbabilityStitcher::chunkSize;
+    const auto byRows = stitch(3000, 1200, 256, 32, 0, false);
+    EXPECT_LE(byRows.maxBufferedPixels, static_cast<std::size_t>(256 + 2 * chunk) * (3000 + chunk));
+    // Finishing columns too: the overlap band across the width plus about one tile.
+    const auto byColumns = stitch(3000, 1200, 256, 32, 0, true);
+    EXPECT_LE(byColumns.maxBufferedPixels,
+              static_cast<std::size_t>(32 + 2 * chunk) * (3000 + chunk) + static_cast<std::size_t>(256 + 2 * chunk) * (256 + 2 * chunk));
+    EXPECT_LT(byColumns.maxBufferedPixels * 2, byRows.maxBufferedPixels);
+    EXPECT_LE(byColumns.maxBlockRows, 64) << "finished pixels leave in small blocks";
+    EXPECT_EQ(byColumns.probabilities, byRows.probabilities);
 }
 
 TEST(ProbabilityStitcherTest, OverlapsBlendSmoothlyWithoutASeam)
@@ -128,6 +156,7 @@ TEST(ProbabilityStitcherTest, InvalidPixelsAndUncoveredRowsStayInvalid)
     ASSERT_EQ(received.size(), 1u);
     const auto& rows = received.front();
     EXPECT_EQ(rows.rowCount, 6);
+    EXPECT_EQ(rows.width, 4);
     EXPECT_EQ(rows.valid[2], 0);
     EXPECT_EQ(rows.valid[7], 0);
     EXPECT_FLOAT_EQ(rows.probabilities[0], 0.75f);
@@ -135,7 +164,7 @@ TEST(ProbabilityStitcherTest, InvalidPixelsAndUncoveredRowsStayInvalid)
         EXPECT_EQ(rows.valid[i], 0) << "rows 2-5 were never covered";
 }
 
-TEST(ProbabilityStitcherTest, TileIntoFinishedRowsIsAnError)
+TEST(ProbabilityStitcherTest, TileIntoFinishedPixelsIsAnError)
 {
     ProbabilityStitcher stitcher(10, 10, 0, [](const StitchedRows&) -> Result<void> { return {}; });
     const std::vector<float> p(100, 0.5f);
@@ -144,6 +173,12 @@ TEST(ProbabilityStitcherTest, TileIntoFinishedRowsIsAnError)
     auto late = stitcher.addTile(0, 4, 10, 2, p.data());
     ASSERT_FALSE(late);
     EXPECT_EQ(late.error().code(), ErrorCode::Internal);
+
+    ASSERT_TRUE(stitcher.addTile(0, 5, 4, 4, p.data()));
+    ASSERT_TRUE(stitcher.finishColumnsBefore(8, 3));
+    EXPECT_FALSE(stitcher.addTile(2, 6, 2, 2, p.data())) << "columns 0-2 of rows 5-7 are finished";
+    EXPECT_TRUE(stitcher.addTile(3, 6, 2, 2, p.data()));
+    EXPECT_FALSE(stitcher.finishRowsBefore(6)) << "cannot finish inside a partly finished band";
 }
 
 TEST(ProbabilityStitcherTest, SinkErrorsStopTheRun)
