@@ -3,6 +3,7 @@
 #include "geo/gdal_dataset.h"
 #include "geo/gdal_error_capture.h"
 
+#include <fmt/format.h>
 #include <gdal_priv.h>
 #include <nlohmann/json.hpp>
 #include <ogr_spatialref.h>
@@ -88,9 +89,7 @@ std::string metadataItem(GDALMajorObject& object, const char* key, const char* d
 
 std::string formatNumber(double value)
 {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.15g", value);
-    return buffer;
+    return fmt::format("{:.15g}", value);
 }
 
 std::string joined(const std::vector<std::string>& items, const char* separator)

@@ -2,6 +2,7 @@
 
 #include "geo/gdal_error_capture.h"
 
+#include <fmt/format.h>
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 #include <ogr_spatialref.h>
@@ -110,9 +111,7 @@ std::string crsWktOf(GDALDataset& dataset)
 
 std::string formatNumber(double value)
 {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    return buffer;
+    return fmt::format("{:.17g}", value);
 }
 
 // An in-memory VRT on `file` with pixels of `gsd` ground units.

@@ -76,7 +76,7 @@ class BertParity(unittest.TestCase):
             run = subprocess.run([PROBE, "bert", json.dumps(config), weights, inputs, result],
                                  capture_output=True, text=True)
             self.assertEqual(run.returncode, 0, run.stderr)
-            ours = safetensors_io.read(result)["hidden"]
+            ours = safetensors_io.read(result)[0]["hidden"]
 
         for row, length in enumerate(lengths):
             difference = (ours[row, :length] - expected[row, :length]).abs().max().item()

@@ -69,7 +69,7 @@ class SwinParity(unittest.TestCase):
             run = subprocess.run([PROBE, "swin", json.dumps(config), weights, inputs, result],
                                  capture_output=True, text=True)
             self.assertEqual(run.returncode, 0, run.stderr)
-            ours = safetensors_io.read(result)
+            ours, _ = safetensors_io.read(result)
 
         for stage in range(4):
             key = f"stage{stage}"

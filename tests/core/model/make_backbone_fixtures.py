@@ -12,7 +12,7 @@ and HuggingFace's bert-base-uncased model.safetensors, but at toy sizes:
   bert_bare.safetensors      the same weights as a bare BertModel saves them (no prefix, weight/bias)
   bert_unknown.safetensors   bert plus a key no importer knows
 
-The safetensors package is not installed: files are written by hand with struct + json, in the
+The safetensors package is not installed: files are written by tests/parity/safetensors_io.py in the
 reference layout (8-byte little-endian header length, JSON header padded with spaces to 8 bytes).
 
   make_backbone_fixtures.py --out DIR   write the fixtures
@@ -30,9 +30,13 @@ import tempfile
 import torch
 import torch.nn.functional as F
 
-DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.int64: "I64",
-          torch.int32: "I32", torch.uint8: "U8", torch.bool: "BOOL"}
-TORCH_DTYPES = {name: dtype for dtype, name in DTYPES.items()}
+# One safetensors reader/writer for every Python test: tests/parity/safetensors_io.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "parity"))
+import safetensors_io  # noqa: E402
+
+write_safetensors = safetensors_io.write
+read_safetensors = safetensors_io.read
+
 
 # Swin-B at toy size: embed 8 (real 128), depths 2/2/2/2 (real 2/2/18/2), heads 1/1/2/2 (real
 # 4/8/16/32), window 12 as in the real checkpoint, 10 classes (real 21841).
@@ -50,55 +54,6 @@ LAYERS = 2
 VOCAB = 64
 POSITIONS = 32
 INTERMEDIATE = 64
-
-
-def tensor_bytes(tensor):
-    tensor = tensor.contiguous()
-    if tensor.dtype == torch.bfloat16:
-        return tensor.view(torch.int16).numpy().tobytes()
-    return tensor.numpy().tobytes()
-
-
-def write_safetensors(path, tensors, metadata=None):
-    header = {}
-    if metadata:
-        header["__metadata__"] = metadata
-    offset = 0
-    blobs = []
-    for name in sorted(tensors):
-        data = tensor_bytes(tensors[name])
-        header[name] = {"dtype": DTYPES[tensors[name].dtype], "shape": list(tensors[name].shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as out:
-        out.write(struct.pack("<Q", len(text)))
-        out.write(text)
-        for blob in blobs:
-            out.write(blob)
-
-
-def read_safetensors(path):
-    with open(path, "rb") as stream:
-        raw = stream.read()
-    (length,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + length])
-    data = raw[8 + length:]
-    tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = entry["data_offsets"]
-        dtype = TORCH_DTYPES[entry["dtype"]]
-        chunk = bytearray(data[begin:end])
-        if dtype == torch.bfloat16:
-            flat = torch.frombuffer(chunk, dtype=torch.int16).view(torch.bfloat16)
-        else:
-            flat = torch.frombuffer(chunk, dtype=dtype) if chunk else torch.empty(0, dtype=dtype)
-        tensors[name] = flat.reshape(entry["shape"]).clone()
-    return tensors, header.get("__metadata__", {})
 
 
 def relative_position_index(window):
