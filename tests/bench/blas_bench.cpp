@@ -1,6 +1,7 @@
 // Matrix-product speed of the libtorch in use, as a ratio to a plain C++ triple loop run in the
 // same process (the baseline), so the figure survives noisy machines. The reference BLAS comes out
 // near 1x; OpenBLAS far above. Usage: blas_bench [size=512] [repeats=5]
+#include "bench_timing.h"
 #include "model/blas_backend.h"
 
 #include <torch/torch.h>
@@ -11,21 +12,9 @@
 #include <cstdlib>
 #include <vector>
 
+using refermap::bench::bestSeconds;
+
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-template <typename Work>
-double bestSeconds(int repeats, Work&& work)
-{
-    double best = 1e30;
-    for (int i = 0; i < repeats; ++i) {
-        const auto start = Clock::now();
-        work();
-        best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
-    }
-    return best;
-}
 
 // i-k-j loop order: the fair, cache-friendly naive baseline.
 void naiveProduct(const std::vector<float>& a, const std::vector<float>& b, std::vector<float>& c, int n)

@@ -3,6 +3,7 @@
 // torchvision's swin_b at 512 x 512 in Python (same machine, same thread count).
 //   model_bench [--size 512] [--repeats 3] [--threads 0] [--neighbourhood full|depthwise|both] [--no-python]
 // Prints ms per tile, estimated GFLOP per tile and GFLOP/s, the sgemm rate and the ratios.
+#include "bench_timing.h"
 #include "model/blas_backend.h"
 #include "model/btddnet.h"
 
@@ -18,9 +19,9 @@
 
 using namespace refermap::model;
 
-namespace {
+using refermap::bench::bestSeconds;
 
-using Clock = std::chrono::steady_clock;
+namespace {
 
 double ceilDiv(double a, double b)
 {
@@ -80,19 +81,6 @@ double estimateFlops(const BtddnetConfig& c, int height, int width)
     flops += c.mciLayers * crossLayer;
     flops += 2.0 * c.swin.embedDim * d * pixels[0] + 2.0 * (1 + c.backgroundTokens) * d * pixels[0];
     return flops;
-}
-
-template <typename Work>
-double bestSeconds(int repeats, Work&& work)
-{
-    work(); // warm-up: allocator, OpenBLAS buffers
-    double best = 1e30;
-    for (int i = 0; i < repeats; ++i) {
-        const auto start = Clock::now();
-        work();
-        best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
-    }
-    return best;
 }
 
 double runModel(const BtddnetConfig& config, int size, int repeats)
