@@ -28,5 +28,10 @@ Command addInfoCommand(CLI::App& app);
 Command addTokenizeCommand(CLI::App& app);
 Command addVersionCommand(CLI::App& app);
 Command addVectorizeCommand(CLI::App& app);
+Command addQueryCommand(CLI::App& app);
+Command addModelCommand(CLI::App& app);
+Command addSynthCommand(CLI::App& app);
+Command addTrainCommand(CLI::App& app);
+Command addEvalCommand(CLI::App& app);
 
 } // namespace refermap::cli

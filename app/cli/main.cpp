@@ -40,6 +40,11 @@ int main(int argc, char** argv)
         cli::addTokenizeCommand(app),
         cli::addVersionCommand(app),
         cli::addVectorizeCommand(app),
+        cli::addQueryCommand(app),
+        cli::addModelCommand(app),
+        cli::addSynthCommand(app),
+        cli::addTrainCommand(app),
+        cli::addEvalCommand(app),
     };
 
     try {

@@ -1,0 +1,12 @@
+// PLACEHOLDER: replaced by the real command (work in progress this session).
+#include "cli_commands.h"
+
+namespace refermap::cli {
+
+Command addTrainCommand(CLI::App& app)
+{
+    CLI::App* command = app.add_subcommand("train", "(not built yet)");
+    return {command, []() { return static_cast<int>(ExitFailure); }};
+}
+
+} // namespace refermap::cli

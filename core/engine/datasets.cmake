@@ -1,0 +1,2 @@
+# core/engine: datasets sources.
+target_sources(refermap_engine PRIVATE)

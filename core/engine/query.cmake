@@ -1,0 +1,2 @@
+# core/engine: query sources.
+target_sources(refermap_engine PRIVATE)

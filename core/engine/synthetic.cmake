@@ -1,0 +1,2 @@
+# core/engine: synthetic sources.
+target_sources(refermap_engine PRIVATE)

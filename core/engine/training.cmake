@@ -1,0 +1,2 @@
+# core/engine: training sources.
+target_sources(refermap_engine PRIVATE)
