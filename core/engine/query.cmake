@@ -1,2 +1,3 @@
-# core/engine: query sources.
-target_sources(refermap_engine PRIVATE)
+# core/engine: sources shared by the query, training and evaluation jobs.
+target_sources(refermap_engine PRIVATE
+  expression_encoder.cpp)
