@@ -1,3 +1,4 @@
+#include "bundled_resource.h"
 #include "cli_commands.h"
 
 #include "model/noun_phrase_masker.h"
@@ -20,35 +21,6 @@ namespace refermap::cli {
 namespace {
 
 constexpr int tokenCount = 20; // the model's text length (MODEL.md: N = 20)
-
-// Where the bundled vocabulary is looked for, in order: the installed layout next to this
-// executable (bin/../share/refermap/vocab), the configured install prefix, then the source tree.
-std::vector<std::filesystem::path> defaultVocabularyCandidates()
-{
-    std::vector<std::filesystem::path> candidates;
-    std::error_code status;
-    const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", status);
-    if (!status)
-        candidates.push_back((executable.parent_path() / REFERMAP_VOCAB_FROM_BINDIR).lexically_normal());
-    candidates.emplace_back(REFERMAP_VOCAB_INSTALLED);
-    candidates.emplace_back(REFERMAP_VOCAB_SOURCE);
-    return candidates;
-}
-
-Result<std::filesystem::path> findDefaultVocabulary()
-{
-    const std::vector<std::filesystem::path> candidates = defaultVocabularyCandidates();
-    std::string tried;
-    for (const std::filesystem::path& candidate : candidates) {
-        std::error_code status;
-        if (std::filesystem::is_regular_file(candidate, status))
-            return candidate;
-        tried += (tried.empty() ? "" : ", ") + candidate.string();
-    }
-    return Error(ErrorCode::NotFound, "the bundled WordPiece vocabulary was not found")
-        .withFile(candidates.front().string())
-        .withDetail("looked at " + tried + "; give one with --vocab FILE");
-}
 
 std::string joined(const std::vector<std::string>& items)
 {
@@ -117,7 +89,7 @@ int runTokenize(const TokenizeOptions& options)
 {
     std::filesystem::path vocabularyPath = options.vocabulary;
     if (vocabularyPath.empty()) {
-        auto found = findDefaultVocabulary();
+        auto found = findBundledResource("vocab/bert-base-uncased-vocab.txt", "--vocab FILE");
         if (!found) {
             std::cerr << "refermap-cli: error: " << found.error().message() << '\n';
             return ExitFailure;

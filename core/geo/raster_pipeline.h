@@ -18,7 +18,15 @@ struct RasterPipelineOptions {
     int originX = 0; // shifts the tile grid (see TileGrid)
     int originY = 0;
     bool skipEmptyTiles = true; // tiles without a single valid pixel are not processed
-    MaskWriterOptions mask;
+    MaskWriterOptions mask;     // for the single-output overload
+    int batchSize = 1;          // tiles handed to the processor at once
+    int prefetchTiles = 0;      // tiles read ahead by the prefetch thread; 0: two batches; < 0: no thread
+};
+
+// One mask raster the pipeline writes (e.g. probabilities and a binary mask from the same run).
+struct MaskOutput {
+    std::filesystem::path path;
+    MaskWriterOptions options;
 };
 
 // A tile that could not be processed: its pixels stay without data in the mask.
@@ -38,6 +46,15 @@ struct RasterPipelineReport {
 // plus validity, see RasterWindow). Called on the pipeline's thread, tile rows in order.
 using TileProcessor = std::function<Result<std::vector<float>>(const RasterWindow& window, const Tile& tile)>;
 
+// A tile as the batch processor receives it.
+struct TileInput {
+    Tile tile;
+    RasterWindow window;
+};
+// The same for up to batchSize tiles at once (consecutive in processing order, all of the same size):
+// one result per tile, in order — its probabilities or why it failed.
+using TileBatchProcessor = std::function<std::vector<Result<std::vector<float>>>(const std::vector<const TileInput*>& batch)>;
+
 // Streams a raster through a per-tile function into a mask file: read window (padded past the
 // edges) -> process -> blend in the stitcher -> write finished blocks -> COG. Blocks are finished
 // column by column within each row of tiles, so memory is about the overlap band across the
@@ -46,6 +63,14 @@ using TileProcessor = std::function<Result<std::vector<float>>(const RasterWindo
 // stops the run and leaves no mask file. Errors name the file and tile.
 Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileProcessor& process,
                                                const std::filesystem::path& maskPath,
+                                               const RasterPipelineOptions& options, ProgressFeedback& feedback);
+
+// The general form: tiles go to `process` in batches of options.batchSize while a prefetch thread
+// (on its own reopened handle of `source`) reads and stretches the next options.prefetchTiles tiles,
+// so reading overlaps processing; the stitched probabilities go to every output. The result does not
+// depend on the batch size or prefetching. Cancellation is checked between batches.
+Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileBatchProcessor& process,
+                                               const std::vector<MaskOutput>& outputs,
                                                const RasterPipelineOptions& options, ProgressFeedback& feedback);
 
 } // namespace refermap::geo

@@ -3,6 +3,7 @@
 #include "model/model_file.h"
 
 #include <torch/nn/functional/upsampling.h>
+#include <torch/utils.h>
 #include <torch/types.h>
 
 #include <cmath>
@@ -198,6 +199,53 @@ Result<std::map<std::string, torch::Tensor>> importHuggingFaceBert(const Safeten
     if (imported.empty())
         return Error(ErrorCode::InvalidData, "the file holds no BERT parameters").withFile(file.origin());
     return imported;
+}
+
+Result<LoadedBtddnet> assembleBtddnet(const BtddnetConfig& config, const std::filesystem::path& swinPath,
+                                      const std::filesystem::path& bertPath,
+                                      const std::filesystem::path& vocabularyPath, std::uint64_t seed)
+{
+    if (auto valid = config.validate(); !valid)
+        return valid.error();
+    auto tokenizer = WordpieceTokenizer::fromVocabularyFile(vocabularyPath);
+    if (!tokenizer)
+        return tokenizer.error();
+    if (static_cast<int>(tokenizer->size()) != config.bert.vocabularySize)
+        return Error(ErrorCode::InvalidArgument, "the vocabulary does not fit the model configuration")
+            .withFile(vocabularyPath.string())
+            .withDetail(std::to_string(tokenizer->size()) + " tokens for bert.vocabularySize "
+                        + std::to_string(config.bert.vocabularySize));
+    auto swinFile = SafetensorsFile::open(swinPath);
+    if (!swinFile)
+        return swinFile.error();
+    auto swin = importTimmSwin(*swinFile, config.swin.window);
+    if (!swin)
+        return swin.error();
+    auto bertFile = SafetensorsFile::open(bertPath);
+    if (!bertFile)
+        return bertFile.error();
+    auto bert = importHuggingFaceBert(*bertFile);
+    if (!bert)
+        return bert.error();
+
+    std::map<std::string, torch::Tensor> state = std::move(*swin);
+    state.merge(std::move(*bert));
+    torch::manual_seed(seed);
+    auto built = captureErrors([&] { return Btddnet(config); });
+    if (!built)
+        return built.error();
+    // The backbones must be complete; only BTDDNet's own parts start from their initialisation.
+    const std::vector<std::string> ownParts{"bsc.", "feature_norms.", "mci.", "predictor.", "rephrase."};
+    if (auto loaded = loadStateStrict(**built, state, ownParts); !loaded)
+        return loaded.error().withFile(swinPath.string() + " + " + bertPath.string());
+    (*built)->eval();
+    std::map<std::string, std::string> provenance{
+        {"swin_checkpoint", swinPath.filename().string()},
+        {"bert_checkpoint", bertPath.filename().string()},
+        {"vocabulary_file", vocabularyPath.filename().string()},
+        {"init_seed", std::to_string(seed)},
+    };
+    return LoadedBtddnet{std::move(*built), std::move(*tokenizer), std::move(provenance)};
 }
 
 } // namespace refermap::model

@@ -1,10 +1,13 @@
 #pragma once
 
 #include "common/result.h"
+#include "model/btddnet_file.h"
 #include "model/safetensors.h"
 
 #include <torch/types.h>
 
+#include <cstdint>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -21,5 +24,15 @@ Result<std::map<std::string, torch::Tensor>> importTimmSwin(const SafetensorsFil
 // the "bert." prefix of the checkpoint, renames LayerNorm gamma/beta to weight/bias, drops cls.*,
 // pooler.* and position_ids, and re-prefixes with "bert.".
 Result<std::map<std::string, torch::Tensor>> importHuggingFaceBert(const SafetensorsFile& file);
+
+// The starting point of training on real data: a BTDDNet of `config` whose Swin and BERT come from the
+// public checkpoints (timm Swin and HuggingFace BERT safetensors, converted as above) and whose own
+// parts (BSC, feature norms, MCI, predictor, rephrase) are freshly initialised from `seed` (every BSC
+// starts as the identity). The vocabulary file becomes the model's tokenizer. Strict: every swin.* and
+// bert.* parameter of the network must come from the checkpoints, with its shape; errors name the file
+// and list the keys. Provenance records the three source file names.
+Result<LoadedBtddnet> assembleBtddnet(const BtddnetConfig& config, const std::filesystem::path& swinPath,
+                                      const std::filesystem::path& bertPath,
+                                      const std::filesystem::path& vocabularyPath, std::uint64_t seed);
 
 } // namespace refermap::model

@@ -1,0 +1,236 @@
+#include "engine/query_runner.h"
+
+#include "engine/btddnet_tile_predictor.h"
+#include "engine/run_journal.h"
+#include "geo/mask_vectorizer.h"
+#include "geo/vector_export.h"
+#include "model/blas_backend.h"
+#include "model/compute_device.h"
+
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <system_error>
+
+namespace refermap::engine {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::filesystem::path besideOutput(const std::filesystem::path& output, const std::string& suffix)
+{
+    std::filesystem::path path = output;
+    path.replace_extension();
+    path += suffix;
+    return path;
+}
+
+// What identifies a file's content well enough to trust a journal: absolute path, size, mtime.
+std::string fileIdentity(const std::filesystem::path& path)
+{
+    std::error_code status;
+    const auto absolute = std::filesystem::absolute(path, status);
+    const auto size = std::filesystem::file_size(path, status);
+    const auto modified = std::filesystem::last_write_time(path, status).time_since_epoch().count();
+    return fmt::format("{}|{}|{}", absolute.string(), status ? 0 : size, status ? 0 : modified);
+}
+
+// Everything the probabilities depend on; a journal with another fingerprint is not resumed.
+std::string runFingerprint(const QueryOptions& options, int tileSize, int overlap, int batch, const c10::Device& device)
+{
+    std::string bands;
+    for (int band : options.bands)
+        bands += std::to_string(band) + ",";
+    return fmt::format("raster={} model={} query={} tile={} overlap={} bands={} gsd={} device={} batch={}",
+        fileIdentity(options.raster), fileIdentity(options.model), options.text, tileSize, overlap, bands,
+        options.targetGsd ? fmt::format("{:.17g}", *options.targetGsd) : "native", device.type() == c10::kCUDA ? "cuda" : "cpu",
+        batch);
+}
+
+// The probability byte round(p * 255) >= level holds exactly when p >= (level - 0.5) / 255, and the
+// smallest level with (level - 0.5) / 255 >= threshold is ceil(255 threshold + 0.5); the
+// vector layer thresholds the probability raster at `level`, the binary mask is written with the
+// matching probability, so the two always agree.
+int thresholdLevel(double threshold)
+{
+    return std::clamp(static_cast<int>(std::ceil(threshold * 255.0 + 0.5)), 1, 255);
+}
+
+Result<void> checkOptions(const QueryOptions& options)
+{
+    if (!(options.threshold > 0.0 && options.threshold <= 1.0))
+        return Error(ErrorCode::InvalidArgument, "the threshold must be in (0, 1]").withKey("threshold");
+    if (options.batch < 0)
+        return Error(ErrorCode::InvalidArgument, "the batch size must be positive").withKey("batch");
+    if (options.tileSize != 0 && (options.tileSize < 32 || options.tileSize > 4096))
+        return Error(ErrorCode::InvalidArgument, "the tile size must be between 32 and 4096 pixels").withKey("tile");
+    std::error_code status;
+    if (!std::filesystem::is_regular_file(options.model, status))
+        return Error(ErrorCode::NotFound, "the model file does not exist").withFile(options.model.string());
+    return {};
+}
+
+} // namespace
+
+std::filesystem::path runJournalPath(const std::filesystem::path& output)
+{
+    std::filesystem::path path = output;
+    path += ".journal";
+    return path;
+}
+
+Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feedback)
+{
+    const auto started = Clock::now();
+    if (auto checked = checkOptions(options); !checked)
+        return checked.error();
+    QueryReport report;
+    report.probabilityMask
+        = options.probabilityMask.empty() ? besideOutput(options.output, ".probability.tif") : options.probabilityMask;
+    report.binaryMask = options.binaryMask.empty() ? besideOutput(options.output, ".mask.tif") : options.binaryMask;
+
+    // Everything that can be refused is refused before the model runs.
+    auto device = model::resolveComputeDevice(options.device);
+    if (!device)
+        return device.error().withKey("device");
+    geo::RasterSourceOptions sourceOptions;
+    sourceOptions.bands = options.bands;
+    sourceOptions.targetGsd = options.targetGsd;
+    auto source = geo::RasterSource::open(options.raster, sourceOptions);
+    if (!source)
+        return source.error();
+    geo::ExportOptions exportOptions;
+    exportOptions.epsg = options.epsg;
+    if (auto target = geo::checkExportTarget(source->crsWkt(), options.output, exportOptions); !target)
+        return target.error();
+    auto loaded = model::loadBtddnetFile(options.model);
+    if (!loaded)
+        return loaded.error();
+    if (!device->is_cuda())
+        model::configureComputeThreads(options.threads);
+    const std::string modelName = options.model.filename().string();
+    auto predictor = BtddnetTilePredictor::create(std::move(*loaded), options.text, *device);
+    if (!predictor)
+        return predictor.error();
+    report.device = device->str();
+    spdlog::info("query '{}' on {} with {} ({})", options.text, options.raster.string(), modelName, report.device);
+
+    const int tileSize = options.tileSize > 0 ? options.tileSize : predictor->networkSize();
+    const int overlap = options.overlap >= 0 ? options.overlap : tileSize / 4;
+    const int batch = options.batch > 0 ? options.batch : (device->is_cuda() ? 4 : 1);
+    const std::string fingerprint = runFingerprint(options, tileSize, overlap, batch, *device);
+    report.runId = fmt::format("{:016x}", std::hash<std::string>{}(fingerprint));
+
+    const std::filesystem::path journalPath = runJournalPath(options.output);
+    if (!options.resume) {
+        std::error_code ignored;
+        std::filesystem::remove(journalPath, ignored);
+    }
+    auto journal = RunJournal::open(journalPath, fingerprint);
+    if (!journal)
+        return journal.error();
+    report.resumedTiles = journal->size();
+
+    // Tiles in the journal are replayed; the rest go through the network and into the journal.
+    // Every tile's probabilities pass through the journal's quantisation, so a resumed run and an
+    // uninterrupted one blend exactly the same values.
+    std::optional<Error> journalError;
+    const geo::TileBatchProcessor process = [&](const std::vector<const geo::TileInput*>& tiles) {
+        std::vector<Result<std::vector<float>>> results(tiles.size(), Result<std::vector<float>>(std::vector<float>{}));
+        std::vector<const geo::RasterWindow*> windows;
+        std::vector<std::size_t> toRun;
+        for (std::size_t i = 0; i < tiles.size(); ++i) {
+            const geo::Tile& tile = tiles[i]->tile;
+            if (journal->contains(tile.column, tile.row)) {
+                results[i] = journal->read(tile.column, tile.row);
+            } else {
+                windows.push_back(&tiles[i]->window);
+                toRun.push_back(i);
+            }
+        }
+        if (windows.empty())
+            return results;
+        const auto modelStart = Clock::now();
+        auto predicted = predictor->predict(windows);
+        report.modelSeconds += secondsSince(modelStart);
+        for (std::size_t k = 0; k < toRun.size(); ++k) {
+            const std::size_t i = toRun[k];
+            if (!predicted) {
+                results[i] = predicted.error();
+                continue;
+            }
+            std::vector<float>& probabilities = (*predicted)[k];
+            RunJournal::quantise(probabilities);
+            const geo::Tile& tile = tiles[i]->tile;
+            if (auto appended = journal->append(tile.column, tile.row, probabilities); !appended && !journalError)
+                journalError = appended.error();
+            results[i] = std::move(probabilities);
+        }
+        return results;
+    };
+
+    geo::RasterPipelineOptions pipeline;
+    pipeline.tileSize = tileSize;
+    pipeline.overlap = overlap;
+    pipeline.batchSize = batch;
+    const int level = thresholdLevel(options.threshold);
+    geo::MaskWriterOptions probability;
+    probability.kind = geo::MaskKind::Probability;
+    geo::MaskWriterOptions binary;
+    binary.kind = geo::MaskKind::Binary;
+    binary.threshold = (level - 0.5) / 255.0;
+    ProgressRange tiling(feedback, 0.0, 0.9);
+    ProgressFeedback tilingFeedback(std::chrono::milliseconds(0));
+    tilingFeedback.setListener([&](const ProgressUpdate& update) {
+        if (feedback.isCancelled())
+            tilingFeedback.cancel();
+        tiling.setProgress(update.fraction, update.message);
+    });
+    auto ran = geo::runRasterPipeline(*source, process,
+        {geo::MaskOutput{report.probabilityMask, probability}, geo::MaskOutput{report.binaryMask, binary}}, pipeline,
+        tilingFeedback);
+    if (!ran)
+        return ran.error();
+    if (journalError)
+        spdlog::warn("the run journal could not be written, this run cannot be resumed: {}", journalError->message());
+    report.tiles = *ran;
+
+    geo::VectorizeOptions vectorize;
+    vectorize.threshold = level;
+    vectorize.minAreaM2 = options.minAreaM2;
+    vectorize.simplifyTolerance = options.simplifyTolerance;
+    vectorize.query = options.text;
+    vectorize.model = modelName;
+    vectorize.source = options.raster.string();
+    vectorize.runId = report.runId;
+    ProgressRange vectorizing(feedback, 0.9, 1.0);
+    ProgressFeedback vectorFeedback(std::chrono::milliseconds(0));
+    vectorFeedback.setListener([&](const ProgressUpdate& update) {
+        if (feedback.isCancelled())
+            vectorFeedback.cancel();
+        vectorizing.setProgress(update.fraction, "vectorising");
+    });
+    auto layer = geo::vectorizeMask(report.probabilityMask, vectorize, &vectorFeedback);
+    if (!layer)
+        return layer.error();
+    if (auto written = geo::exportLayer(*layer, options.output, exportOptions, &vectorFeedback); !written)
+        return written.error();
+    report.features = layer->features.size();
+    if (auto removed = journal->remove(); !removed)
+        spdlog::warn("{}", removed.error().message());
+    report.totalSeconds = secondsSince(started);
+    feedback.setProgress(1.0, "done");
+    return report;
+}
+
+} // namespace refermap::engine

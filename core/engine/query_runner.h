@@ -1,0 +1,62 @@
+#pragma once
+
+#include "common/progress_feedback.h"
+#include "common/result.h"
+#include "geo/raster_pipeline.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace refermap::engine {
+
+struct QueryOptions {
+    std::filesystem::path raster;
+    std::string text;
+    std::filesystem::path model;
+    std::filesystem::path output; // vector layer: .gpkg, .geojson/.json or .shp
+    // The probability raster (Byte 0..255) and the binary mask (0/1); empty: beside the output,
+    // "<output stem>.probability.tif" and "<output stem>.mask.tif".
+    std::filesystem::path probabilityMask;
+    std::filesystem::path binaryMask;
+    int tileSize = 0;    // 0: the model's input size
+    int overlap = -1;    // -1: a quarter of the tile
+    double threshold = 0.5; // foreground when the probability is >= this
+    std::vector<int> bands; // 1-based; empty: automatic (see geo::RasterSource::open)
+    std::optional<double> targetGsd;
+    std::string device = "auto"; // auto, cpu, cuda, cuda:N
+    int batch = 0;   // tiles per forward; 0: 1 on the CPU, 4 on CUDA
+    int threads = 0; // compute threads on the CPU; 0: every core
+    bool resume = true; // continue from the run journal of an interrupted run of the same command
+    double minAreaM2 = 0.0;
+    double simplifyTolerance = 0.0;
+    std::optional<int> epsg; // output CRS; default the raster's
+};
+
+struct QueryReport {
+    geo::RasterPipelineReport tiles;
+    std::size_t resumedTiles = 0; // taken from the run journal instead of the model
+    std::size_t features = 0;
+    std::string device;     // e.g. "cpu", "cuda:0"
+    std::string runId;
+    double modelSeconds = 0.0; // time spent in the network
+    double totalSeconds = 0.0;
+    std::filesystem::path probabilityMask;
+    std::filesystem::path binaryMask;
+};
+
+// The ReferMap job: one text query over a whole raster, to a probability raster, a binary mask and
+// a vector layer, all in the raster's grid and CRS. The model runs tile by tile (batched, with the
+// next tiles read and stretched by a prefetch thread while it runs); a run journal beside the output
+// records finished tiles so that rerunning the same command after an interruption continues where it
+// stopped, with the same result. Every output appears atomically or not at all; a cancelled run
+// leaves no output but keeps its journal. Bad inputs are refused before any work: a missing or corrupt
+// model, an empty or overlong query, an unknown device, an unwritable output folder. A tile that fails
+// is reported with its reason and left without data. Errors name the file, key or tile.
+Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feedback);
+
+// Where the run journal of a query writing `output` lives.
+std::filesystem::path runJournalPath(const std::filesystem::path& output);
+
+} // namespace refermap::engine
