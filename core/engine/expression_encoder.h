@@ -2,7 +2,7 @@
 
 #include "model/wordpiece_tokenizer.h"
 
-#include <ATen/core/Tensor.h>
+#include <torch/types.h>
 
 #include <string>
 #include <vector>
