@@ -1,0 +1,52 @@
+#pragma once
+
+#include "common/result.h"
+#include "engine/synthetic_scene.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace refermap::engine {
+
+inline constexpr int kMinSyntheticSceneSize = 64;
+inline constexpr int kMaxSyntheticSceneSize = 8192;
+
+// Generates remote-sensing-like scenes with a referring expression that needs its words to pick the
+// target: every scene holds 2-4 objects of the target's category (the distractors) among 3-7
+// objects in all, on a textured background (grass, soil, urban, with water where ships or bridges
+// need it). The target is singled out by colour, position, size or relation to another object, and
+// the expression is checked to fit exactly one object (evaluateExpression). The target's mask is
+// exact: its own shape minus what objects drawn later cover.
+//
+// Deterministic: scene `index` of a generator seeded with `seed` is the same on every platform and
+// whatever other scenes are generated (its own mt19937_64 stream, our own distributions). The
+// image's edges are anti-aliased; the masks are not. Immutable; generate() may run on any thread.
+class SyntheticSceneGenerator {
+public:
+    struct Options {
+        int size = 128;          // image width and height, pixels
+        double objectScale = 0;  // object sizes are fractions of this many pixels; 0: `size`
+    };
+
+    // Fails (InvalidArgument) when the size is outside [kMinSyntheticSceneSize, kMaxSyntheticSceneSize]
+    // or objectScale is negative, or larger than the size.
+    static Result<SyntheticSceneGenerator> create(std::uint64_t seed, const Options& options);
+
+    Result<SyntheticScene> generate(std::uint64_t index) const;
+
+    // One larger scene for demonstrations: a harbour (water along one side with ships, storage tanks,
+    // vehicles, buildings and a road) whose expression refers to a storage tank by size ("the largest
+    // storage tank") when the layout allows, else by another kind.
+    Result<SyntheticScene> generateHarbour() const;
+
+    std::uint64_t seed() const { return seed_; }
+    const Options& options() const { return options_; }
+
+private:
+    SyntheticSceneGenerator(std::uint64_t seed, Options options);
+
+    std::uint64_t seed_;
+    Options options_;
+};
+
+} // namespace refermap::engine
