@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <system_error>
 
@@ -64,6 +65,21 @@ std::string runFingerprint(const QueryOptions& options, int tileSize, int overla
 int thresholdLevel(double threshold)
 {
     return std::clamp(static_cast<int>(std::ceil(threshold * 255.0 + 0.5)), 1, 255);
+}
+
+// The tile a model should see by default: the scene size it was trained on when its file records it
+// (provenance "query_tile_size": tiles are resized to the network's input, so this keeps the ground
+// resolution of training), else the network's input size.
+int defaultTileSize(const model::LoadedBtddnet& model)
+{
+    const auto recorded = model.provenance.find("query_tile_size");
+    if (recorded != model.provenance.end()) {
+        const int size = std::atoi(recorded->second.c_str());
+        if (size >= 32 && size <= 4096)
+            return size;
+        spdlog::warn("ignoring the model's query_tile_size '{}'", recorded->second);
+    }
+    return model.model->config().imageSize;
 }
 
 Result<void> checkOptions(const QueryOptions& options)
@@ -125,7 +141,7 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     report.device = device->str();
     spdlog::info("query '{}' on {} with {} ({})", options.text, options.raster.string(), modelName, report.device);
 
-    const int tileSize = options.tileSize > 0 ? options.tileSize : predictor->networkSize();
+    const int tileSize = options.tileSize > 0 ? options.tileSize : defaultTileSize(predictor->model());
     const int overlap = options.overlap >= 0 ? options.overlap : tileSize / 4;
     const int batch = options.batch > 0 ? options.batch : (device->is_cuda() ? 4 : 1);
     const std::string fingerprint = runFingerprint(options, tileSize, overlap, batch, *device);

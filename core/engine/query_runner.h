@@ -20,7 +20,7 @@ struct QueryOptions {
     // "<output stem>.probability.tif" and "<output stem>.mask.tif".
     std::filesystem::path probabilityMask;
     std::filesystem::path binaryMask;
-    int tileSize = 0;    // 0: the model's input size
+    int tileSize = 0;    // 0: the scene size the model was trained on (provenance query_tile_size), else its input size
     int overlap = -1;    // -1: a quarter of the tile
     double threshold = 0.5; // foreground when the probability is >= this
     std::vector<int> bands; // 1-based; empty: automatic (see geo::RasterSource::open)
