@@ -2,6 +2,7 @@
 
 #include "geo/mask_vectorizer.h"
 #include "geo/vector_export.h"
+#include "terminal_progress.h"
 
 #include <cmath>
 #include <iostream>
@@ -73,24 +74,17 @@ Command addVectorizeCommand(CLI::App& app)
                 vectorize.query = options->query;
                 vectorize.model = options->model;
                 vectorize.runId = options->runId;
-                ProgressRange vectorizeRange(feedback, 0.0, 0.8);
-                ProgressFeedback vectorizeFeedback(std::chrono::milliseconds(500));
-                vectorizeFeedback.setListener(
-                    [&](const ProgressUpdate& update) { vectorizeRange.setProgress(update.fraction, "polygonizing"); });
-                auto layer = geo::vectorizeMask(options->mask, vectorize, &vectorizeFeedback);
-                if (!layer)
-                    return fail(layer.error());
-
                 geo::ExportOptions exportOptions;
                 exportOptions.epsg = options->epsg;
-                ProgressRange exportRange(feedback, 0.8, 1.0);
-                ProgressFeedback exportFeedback(std::chrono::milliseconds(500));
-                exportFeedback.setListener(
-                    [&](const ProgressUpdate& update) { exportRange.setProgress(update.fraction, "writing"); });
-                if (auto written = geo::exportLayer(*layer, options->output, exportOptions, &exportFeedback); !written)
+                // Ctrl-C cancels `feedback`: the job stops at its next check and removes its files.
+                InterruptCancels interrupts(feedback);
+                // Streams from the mask through a temporary GeoPackage into the output, so a large mask's
+                // features never sit in memory; `feedback` goes in as is, so its cancel reaches every step.
+                auto written
+                    = geo::vectorizeMaskToFile(options->mask, options->output, vectorize, exportOptions, &feedback);
+                if (!written)
                     return fail(written.error());
-                std::cout << "vectorize: " << layer->features.size() << " feature(s) written to " << options->output
-                          << '\n';
+                std::cout << "vectorize: " << *written << " feature(s) written to " << options->output << '\n';
                 return static_cast<int>(ExitSuccess);
             }};
 }

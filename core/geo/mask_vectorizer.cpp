@@ -4,6 +4,8 @@
 #include "geo/gdal_environment.h"
 #include "geo/gdal_error_capture.h"
 #include "geo/gdal_progress.h"
+#include "geo/ogr_transaction.h"
+#include "geo/vector_export.h"
 
 #include <gdal_alg.h>
 #include <gdal_priv.h>
@@ -12,6 +14,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <unistd.h>
+#include <unordered_map>
 #include <array>
 #include <cmath>
 #include <functional>
@@ -250,200 +255,519 @@ GeometryPtr simplify(const OGRGeometry& geometry, double tolerance)
     return simplified;
 }
 
-// Mean probability inside each polygon: the polygons are burnt (pixel-centre rule, exact because their
-// edges lie on pixel edges) into a label buffer one row chunk at a time, next to the source values.
-std::vector<double> meanProbabilities(GDALRasterBand& band, RowChunkReader& reader, const ValueRule& rule,
-    const std::array<double, 6>& geoTransform, const std::vector<GeometryPtr>& polygons, ProgressRange& range)
-{
-    std::vector<double> sums(polygons.size(), 0.0);
-    std::vector<std::size_t> counts(polygons.size(), 0);
-    if (polygons.empty())
-        return sums;
-    std::vector<OGREnvelope> envelopes(polygons.size());
-    for (std::size_t i = 0; i < polygons.size(); ++i)
-        polygons[i]->getEnvelope(&envelopes[i]);
+// Band 1 of a ThresholdDataset: Byte 1 where the source pixel is foreground, 0 elsewhere, computed
+// from the source one block (a few full-width rows) at a time when GDAL reads it, so the thresholded
+// mask is never stored whole (only the GDAL block cache holds recent blocks). The first read failure
+// is kept as a refermap::Error, because GDALPolygonize only reports that it failed.
+class ThresholdBand final : public GDALRasterBand {
+public:
+    ThresholdBand(GDALDataset* owner, GDALRasterBand& source, const ValueRule& rule, std::string file)
+        : source_(source)
+        , rule_(rule)
+        , file_(std::move(file))
+    {
+        poDS = owner;
+        nBand = 1;
+        eDataType = GDT_Byte;
+        nRasterXSize = source.GetXSize();
+        nRasterYSize = source.GetYSize();
+        nBlockXSize = nRasterXSize;
+        // About 1 MiB of doubles per block: small next to the 64 MiB block cache at any width.
+        nBlockYSize = std::clamp(static_cast<int>((1u << 20) / (sizeof(double) * std::max(nRasterXSize, 1))), 1,
+            std::max(nRasterYSize, 1));
+    }
 
+    const std::optional<Error>& readError() const { return readError_; }
+
+protected:
+    CPLErr IReadBlock(int, int blockRow, void* data) override
+    {
+        const int firstRow = blockRow * nBlockYSize;
+        const int rows = std::min(nBlockYSize, nRasterYSize - firstRow);
+        auto* out = static_cast<GByte*>(data);
+        std::fill(out, out + static_cast<std::size_t>(nBlockXSize) * nBlockYSize, GByte {0});
+        values_.resize(static_cast<std::size_t>(nRasterXSize) * static_cast<std::size_t>(rows));
+        GdalErrorCapture errors;
+        if (source_.RasterIO(GF_Read, 0, firstRow, nRasterXSize, rows, values_.data(), nRasterXSize, rows,
+                GDT_Float64, 0, 0, nullptr)
+            != CE_None) {
+            if (!readError_)
+                readError_ = Error(ErrorCode::Io, "cannot read the raster (truncated or corrupt file?)")
+                                 .withFile(file_)
+                                 .withBand(1)
+                                 .withDetail("rows " + std::to_string(firstRow) + "-"
+                                     + std::to_string(firstRow + rows - 1) + ": " + errors.lastError());
+            CPLError(CE_Failure, CPLE_FileIO, "cannot read rows %d-%d", firstRow, firstRow + rows - 1);
+            return CE_Failure;
+        }
+        for (std::size_t i = 0; i < values_.size(); ++i)
+            out[i] = rule_.valid(values_[i]) && values_[i] >= rule_.threshold ? 1 : 0;
+        return CE_None;
+    }
+
+private:
+    GDALRasterBand& source_;
+    ValueRule rule_;
+    std::string file_;
+    std::vector<double> values_;
+    std::optional<Error> readError_;
+};
+
+// A one-band dataset around a ThresholdBand, in the source's pixel grid.
+class ThresholdDataset final : public GDALDataset {
+public:
+    ThresholdDataset(GDALRasterBand& source, const ValueRule& rule, const std::string& file,
+        const std::array<double, 6>& geoTransform)
+        : geoTransform_(geoTransform)
+    {
+        nRasterXSize = source.GetXSize();
+        nRasterYSize = source.GetYSize();
+        band_ = new ThresholdBand(this, source, rule, file);
+        SetBand(1, band_); // owned by the dataset
+    }
+    ~ThresholdDataset() override { FlushCache(true); }
+
+    ThresholdBand& band() { return *band_; }
+
+    // GDALPolygonize maps pixel edges to coordinates with this.
+    CPLErr GetGeoTransform(double* transform) override
+    {
+        std::copy(geoTransform_.begin(), geoTransform_.end(), transform);
+        return CE_None;
+    }
+
+private:
+    ThresholdBand* band_ = nullptr;
+    std::array<double, 6> geoTransform_;
+};
+
+// A GeoPackage for intermediate features; the file (and SQLite's side files) are removed on
+// destruction, so no exit path leaves it behind. Written without journal or fsync: it is scratch.
+class TemporaryGeoPackage {
+public:
+    explicit TemporaryGeoPackage(std::filesystem::path path)
+        : path_(std::move(path))
+    {
+        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+        if (!driver)
+            throw Exception(Error(ErrorCode::Unsupported, "this GDAL has no GPKG driver"));
+        GdalErrorCapture errors;
+        dataset_.reset(driver->Create(path_.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!dataset_)
+            throw Exception(Error(ErrorCode::Io, "cannot create a temporary GeoPackage for the polygons")
+                                .withFile(path_.string())
+                                .withDetail(errors.lastError()));
+        dataset_->ExecuteSQL("PRAGMA synchronous = OFF", nullptr, nullptr);
+        dataset_->ExecuteSQL("PRAGMA journal_mode = OFF", nullptr, nullptr);
+    }
+    TemporaryGeoPackage(const TemporaryGeoPackage&) = delete;
+    TemporaryGeoPackage& operator=(const TemporaryGeoPackage&) = delete;
+    ~TemporaryGeoPackage()
+    {
+        {
+            GdalErrorCapture ignored; // a scratch file about to be deleted: closing complaints do not matter
+            dataset_.reset();
+        }
+        std::error_code ignored;
+        for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+            std::filesystem::remove(path_.string() + suffix, ignored);
+    }
+
+    GDALDataset& dataset() { return *dataset_; }
+
+    // A unique hidden name in `folder` for the temporary GeoPackage of `stem`.
+    static std::filesystem::path nameIn(const std::filesystem::path& folder, const std::string& stem)
+    {
+        static std::atomic<unsigned> counter {0};
+        return folder
+            / ("." + stem + ".vectorize-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".gpkg");
+    }
+
+private:
+    std::filesystem::path path_;
+    GdalDatasetPtr dataset_;
+};
+
+OGRLayer& createLayer(GDALDataset& dataset, const char* name, OGRwkbGeometryType type,
+    const std::vector<std::pair<const char*, OGRFieldType>>& fields)
+{
+    GdalErrorCapture errors;
+    char** layerOptions = CSLSetNameValue(nullptr, "SPATIAL_INDEX", "YES");
+    OGRLayer* layer = dataset.CreateLayer(name, nullptr, type, layerOptions);
+    CSLDestroy(layerOptions);
+    if (!layer)
+        throw Exception(
+            Error(ErrorCode::Io, "cannot create a temporary polygon layer").withDetail(errors.lastError()));
+    for (const auto& [fieldName, fieldType] : fields) {
+        OGRFieldDefn field(fieldName, fieldType);
+        if (layer->CreateField(&field) != OGRERR_NONE)
+            throw Exception(Error(ErrorCode::Io, "cannot create a temporary field")
+                                .withKey(fieldName)
+                                .withDetail(errors.lastError()));
+    }
+    layer->SyncToDisk(); // creates the table now, not in a transaction a cancel may roll back
+    return *layer;
+}
+
+void commitOrThrow(std::optional<OgrTransaction>& transaction, const std::string& file)
+{
+    if (transaction) {
+        if (auto committed = transaction->commit(); !committed)
+            throw Exception(committed.error().withFile(file));
+        transaction.reset();
+    }
+}
+
+OgrTransaction beginOrThrow(GDALDataset& dataset, const std::string& file)
+{
+    auto begun = OgrTransaction::begin(dataset);
+    if (!begun)
+        throw Exception(begun.error().withFile(file));
+    return std::move(*begun);
+}
+
+// Scores every region of `regions` (field 0 "value", field 1 "score"): a sweep over row chunks burns
+// the regions meeting each chunk (spatial index) into a label buffer and sums the source values under
+// each label; a region is final once a chunk no longer meets it (regions are connected, so their
+// bounding boxes are runs of rows), and its score is written back then. Only regions meeting the
+// current chunk are in memory.
+void scoreRegions(GDALRasterBand& band, RowChunkReader& reader, const ValueRule& rule,
+    const std::array<double, 6>& geoTransform, GDALDataset& store, OGRLayer& regions, const std::string& file,
+    ProgressRange& range)
+{
+    struct Sum {
+        double sum = 0.0;
+        std::size_t count = 0;
+        bool seen = false;
+    };
+    std::unordered_map<GIntBig, Sum> open;
     const int width = band.GetXSize();
     GDALDriver* memory = GetGDALDriverManager()->GetDriverByName("MEM");
+    const int scoreField = 1;
+
+    auto writeScores = [&](bool all) {
+        std::optional<OgrTransaction> transaction(beginOrThrow(store, file));
+        for (auto position = open.begin(); position != open.end();) {
+            if (!all && position->second.seen) {
+                position->second.seen = false;
+                ++position;
+                continue;
+            }
+            FeaturePtr feature(regions.GetFeature(position->first));
+            if (!feature)
+                throw Exception(Error(ErrorCode::Internal, "a temporary polygon disappeared").withFile(file));
+            const Sum& sum = position->second;
+            feature->SetField(scoreField, sum.count > 0 ? sum.sum / static_cast<double>(sum.count) : 0.0);
+            GdalErrorCapture errors;
+            if (regions.SetFeature(feature.get()) != OGRERR_NONE)
+                throw Exception(Error(ErrorCode::Io, "cannot store a polygon's score")
+                                    .withFile(file)
+                                    .withDetail(errors.lastError()));
+            position = open.erase(position);
+        }
+        commitOrThrow(transaction, file);
+    };
+
     reader.forEach(range, [&](int firstRow, int rows, const std::vector<double>& values) {
-        GdalDatasetPtr labels(memory->Create("", width, rows, 1, GDT_Int32, nullptr));
-        if (!labels)
-            throw Exception(Error(ErrorCode::Internal, "cannot allocate a label buffer"));
         std::array<double, 6> chunkTransform = geoTransform;
         chunkTransform[0] += firstRow * geoTransform[2];
         chunkTransform[3] += firstRow * geoTransform[5];
-        labels->SetGeoTransform(chunkTransform.data());
-
         OGREnvelope chunk;
         for (const auto& [px, py] : {std::pair {0, 0}, {width, 0}, {0, rows}, {width, rows}}) {
             const double x = chunkTransform[0] + px * chunkTransform[1] + py * chunkTransform[2];
             const double y = chunkTransform[3] + px * chunkTransform[4] + py * chunkTransform[5];
             chunk.Merge(x, y);
         }
+        regions.SetSpatialFilterRect(chunk.MinX, chunk.MinY, chunk.MaxX, chunk.MaxY);
+        regions.ResetReading();
+        std::vector<GeometryPtr> polygons;
         std::vector<OGRGeometryH> geometries;
         std::vector<double> burnValues;
-        for (std::size_t i = 0; i < polygons.size(); ++i) {
-            if (envelopes[i].Intersects(chunk)) {
-                geometries.push_back(OGRGeometry::ToHandle(polygons[i].get()));
-                burnValues.push_back(static_cast<double>(i + 1));
+        while (FeaturePtr feature {regions.GetNextFeature()}) {
+            GeometryPtr polygon(feature->StealGeometry());
+            if (!polygon || polygon->IsEmpty())
+                continue;
+            open[feature->GetFID()].seen = true;
+            geometries.push_back(OGRGeometry::ToHandle(polygon.get()));
+            burnValues.push_back(static_cast<double>(feature->GetFID()));
+            polygons.push_back(std::move(polygon));
+        }
+        regions.SetSpatialFilter(nullptr);
+        if (!geometries.empty()) {
+            GdalDatasetPtr labels(memory->Create("", width, rows, 1, GDT_Int32, nullptr));
+            if (!labels)
+                throw Exception(Error(ErrorCode::Internal, "cannot allocate a label buffer"));
+            labels->SetGeoTransform(chunkTransform.data());
+            int bandList = 1;
+            GdalErrorCapture errors;
+            if (GDALRasterizeGeometries(GDALDataset::ToHandle(labels.get()), 1, &bandList,
+                    static_cast<int>(geometries.size()), geometries.data(), nullptr, nullptr, burnValues.data(),
+                    nullptr, nullptr, nullptr)
+                != CE_None)
+                throw Exception(Error(ErrorCode::Internal, "cannot rasterise polygons to score them")
+                                    .withDetail(errors.lastError()));
+            std::vector<std::int32_t> label(static_cast<std::size_t>(width) * static_cast<std::size_t>(rows));
+            if (labels->GetRasterBand(1)->RasterIO(
+                    GF_Read, 0, 0, width, rows, label.data(), width, rows, GDT_Int32, 0, 0, nullptr)
+                != CE_None)
+                throw Exception(Error(ErrorCode::Internal, "cannot read the label buffer"));
+            GIntBig lastLabel = 0;
+            Sum* last = nullptr;
+            for (std::size_t p = 0; p < label.size(); ++p) {
+                if (label[p] > 0 && rule.valid(values[p])) {
+                    if (label[p] != lastLabel) {
+                        lastLabel = label[p];
+                        last = &open[lastLabel];
+                    }
+                    last->sum += values[p] / rule.scale;
+                    ++last->count;
+                }
             }
         }
-        if (geometries.empty())
-            return;
-        int bandList = 1;
-        GdalErrorCapture errors;
-        if (GDALRasterizeGeometries(GDALDataset::ToHandle(labels.get()), 1, &bandList,
-                static_cast<int>(geometries.size()), geometries.data(), nullptr, nullptr, burnValues.data(), nullptr,
-                nullptr, nullptr)
-            != CE_None)
-            throw Exception(
-                Error(ErrorCode::Internal, "cannot rasterise polygons to score them").withDetail(errors.lastError()));
-        std::vector<std::int32_t> label(static_cast<std::size_t>(width) * static_cast<std::size_t>(rows));
-        if (labels->GetRasterBand(1)->RasterIO(
-                GF_Read, 0, 0, width, rows, label.data(), width, rows, GDT_Int32, 0, 0, nullptr)
-            != CE_None)
-            throw Exception(Error(ErrorCode::Internal, "cannot read the label buffer"));
-        for (std::size_t p = 0; p < label.size(); ++p) {
-            if (label[p] > 0 && rule.valid(values[p])) {
-                sums[static_cast<std::size_t>(label[p] - 1)] += values[p] / rule.scale;
-                ++counts[static_cast<std::size_t>(label[p] - 1)];
-            }
-        }
+        writeScores(false);
     });
-    for (std::size_t i = 0; i < sums.size(); ++i)
-        sums[i] = counts[i] > 0 ? sums[i] / static_cast<double>(counts[i]) : 0.0;
-    return sums;
+    writeScores(true);
 }
 
-VectorLayer vectorize(const std::filesystem::path& path, const VectorizeOptions& options, ProgressFeedback& feedback)
+// Shapes one region: minimum area, simplification, measurements. False when the region is dropped.
+bool shapeRegion(OGRFeature& region, const VectorizeOptions& options, GroundMeasure& measure,
+    const std::string& source, VectorFeature& out, bool& multiPolygon)
+{
+    GeometryPtr polygon(region.StealGeometry());
+    if (!polygon || polygon->IsEmpty())
+        return false;
+    if (options.minAreaM2 > 0 && measure.measure(*polygon).first < options.minAreaM2)
+        return false;
+    GeometryPtr shaped = options.simplifyTolerance > 0 ? simplify(*polygon, options.simplifyTolerance)
+                                                       : std::move(polygon);
+    const auto [area, perimeter] = measure.measure(*shaped);
+    multiPolygon = wkbFlatten(shaped->getGeometryType()) != wkbPolygon;
+    out.wkb.resize(static_cast<std::size_t>(shaped->WkbSize()));
+    shaped->exportToWkb(wkbNDR, out.wkb.data(), wkbVariantIso);
+    out.query = options.query;
+    out.score = region.GetFieldAsDouble(1);
+    out.areaM2 = area;
+    out.perimeterM = perimeter;
+    out.model = options.model;
+    out.source = source;
+    out.runId = options.runId;
+    out.edited = options.edited;
+    return true;
+}
+
+// The finished features of a temporary layer (geometry + score, area_m2, perimeter_m), read back one
+// at a time for the export; the provenance attributes are the same on every feature.
+class StoredFeatureSource final : public VectorFeatureSource {
+public:
+    StoredFeatureSource(OGRLayer& layer, std::string crsWkt, bool multiPolygons, const VectorizeOptions& options,
+        std::string source)
+        : layer_(layer)
+        , crsWkt_(std::move(crsWkt))
+        , multiPolygons_(multiPolygons)
+        , count_(static_cast<std::size_t>(std::max<GIntBig>(0, layer.GetFeatureCount())))
+    {
+        current_.query = options.query;
+        current_.model = options.model;
+        current_.source = std::move(source);
+        current_.runId = options.runId;
+        current_.edited = options.edited;
+        layer_.ResetReading();
+    }
+
+    std::string crsWkt() const override { return crsWkt_; }
+    std::size_t featureCount() const override { return count_; }
+    bool hasMultiPolygons() const override { return multiPolygons_; }
+    Result<const VectorFeature*> next() override
+    {
+        FeaturePtr feature(layer_.GetNextFeature());
+        if (!feature)
+            return static_cast<const VectorFeature*>(nullptr);
+        const OGRGeometry* geometry = feature->GetGeometryRef();
+        if (!geometry)
+            return Error(ErrorCode::Internal, "a temporary feature lost its geometry");
+        current_.wkb.resize(static_cast<std::size_t>(geometry->WkbSize()));
+        geometry->exportToWkb(wkbNDR, current_.wkb.data(), wkbVariantIso);
+        current_.score = feature->GetFieldAsDouble(0);
+        current_.areaM2 = feature->GetFieldAsDouble(1);
+        current_.perimeterM = feature->GetFieldAsDouble(2);
+        return &current_;
+    }
+
+private:
+    OGRLayer& layer_;
+    std::string crsWkt_;
+    bool multiPolygons_;
+    std::size_t count_;
+    VectorFeature current_;
+};
+
+// The opened, checked mask raster.
+struct MaskRaster {
+    GdalDatasetPtr dataset;
+    GDALRasterBand* band = nullptr;
+    std::array<double, 6> geoTransform {0.0, 1.0, 0.0, 0.0, 0.0, 1.0};
+    std::string crsWkt;
+};
+
+MaskRaster openMask(const std::filesystem::path& path, const VectorizeOptions& options)
 {
     const std::string file = path.string();
     auto opened = openRasterDataset(path);
     if (!opened)
         throw Exception(opened.error());
-    GDALDataset& source = **opened;
+    MaskRaster mask;
+    mask.dataset = std::move(*opened);
+    GDALDataset& source = *mask.dataset;
     if (source.GetRasterCount() != 1)
         throw Exception(Error(ErrorCode::InvalidData, "expected a single-band mask or probability raster")
                             .withFile(file)
                             .withDetail("the raster has " + std::to_string(source.GetRasterCount()) + " bands"));
-    GDALRasterBand& band = *source.GetRasterBand(1);
-    if (GDALDataTypeIsComplex(band.GetRasterDataType()))
+    mask.band = source.GetRasterBand(1);
+    if (GDALDataTypeIsComplex(mask.band->GetRasterDataType()))
         throw Exception(
             Error(ErrorCode::Unsupported, "complex pixel values cannot be thresholded").withFile(file).withBand(1));
     if (options.minAreaM2 < 0 || options.simplifyTolerance < 0 || (options.threshold && std::isnan(*options.threshold)))
         throw Exception(Error(ErrorCode::InvalidArgument,
             "minimum area, simplification tolerance and threshold "
             "must be non-negative numbers"));
+    source.GetGeoTransform(mask.geoTransform.data()); // keeps the identity when the raster has none
+    if (const OGRSpatialReference* crs = source.GetSpatialRef()) {
+        char* wkt = nullptr;
+        const char* wktOptions[] = {"FORMAT=WKT2_2019", nullptr};
+        crs->exportToWkt(&wkt, wktOptions);
+        mask.crsWkt = wkt ? wkt : "";
+        CPLFree(wkt);
+    }
+    return mask;
+}
 
-    const int width = source.GetRasterXSize();
-    const int height = source.GetRasterYSize();
-    std::array<double, 6> geoTransform {0.0, 1.0, 0.0, 0.0, 0.0, 1.0};
-    source.GetGeoTransform(geoTransform.data()); // keeps the identity when the raster has none
-    const OGRSpatialReference* crs = source.GetSpatialRef();
-
+// Steps 1-3 of the vectoriser (see the header) over `progress` [0, 1] of `range`: the scored regions
+// end up in `store`'s layer "regions"; `shapeEach` then gets every kept region, in polygonize order.
+void vectorizeRegions(const std::filesystem::path& path, MaskRaster& mask, const VectorizeOptions& options,
+    TemporaryGeoPackage& store, ProgressFeedback& feedback, double end,
+    const std::function<void(OGRFeature&)>& eachRegion)
+{
+    const std::string file = path.string();
+    GDALRasterBand& band = *mask.band;
     RowChunkReader reader(band, file);
-    ProgressRange rangeRule(feedback, 0.0, 0.1);
+    auto at = [end](double fraction) { return fraction * end; };
+    ProgressRange rangeRule(feedback, at(0.0), at(0.1));
     const ValueRule rule = chooseValueRule(band, reader, rangeRule, options);
 
-    // 1. Threshold into a Byte in-memory mask (1 = foreground), chunk by chunk.
-    GDALDriver* memory = GetGDALDriverManager()->GetDriverByName("MEM");
-    GdalDatasetPtr binary(memory->Create("", width, height, 1, GDT_Byte, nullptr));
-    if (!binary)
-        throw Exception(Error(ErrorCode::Io, "not enough memory for the in-memory mask").withFile(file));
-    binary->SetGeoTransform(geoTransform.data());
-    GDALRasterBand& binaryBand = *binary->GetRasterBand(1);
-    ProgressRange rangeThreshold(feedback, 0.1, 0.3);
-    std::vector<GByte> chunkMask;
-    reader.forEach(rangeThreshold, [&](int firstRow, int rows, const std::vector<double>& values) {
-        chunkMask.resize(values.size());
-        for (std::size_t i = 0; i < values.size(); ++i)
-            chunkMask[i] = rule.valid(values[i]) && values[i] >= rule.threshold ? 1 : 0;
-        if (binaryBand.RasterIO(
-                GF_Write, 0, firstRow, width, rows, chunkMask.data(), width, rows, GDT_Byte, 0, 0, nullptr)
-            != CE_None)
-            throw Exception(Error(ErrorCode::Internal, "cannot write the in-memory mask").withFile(file));
-    });
-
-    // 2. Polygonize the foreground (the mask band is the mask itself, so no background polygons).
-    GDALDriver* vectorMemory = GetGDALDriverManager()->GetDriverByName("Memory");
-    GdalDatasetPtr store(vectorMemory->Create("", 0, 0, 0, GDT_Unknown, nullptr));
-    OGRLayer* polygonLayer = store->CreateLayer("polygons", nullptr, wkbPolygon, nullptr);
-    OGRFieldDefn valueField("value", OFTInteger);
-    polygonLayer->CreateField(&valueField);
+    // 1. Polygonize the thresholded band, which is its own mask (background gives no polygons).
+    OGRLayer& regions = createLayer(store.dataset(), "regions", wkbPolygon, {{"value", OFTInteger}, {"score", OFTReal}});
     {
-        ProgressRange rangePolygonize(feedback, 0.3, 0.7);
+        ThresholdDataset threshold(band, rule, file, mask.geoTransform);
+        ProgressRange rangePolygonize(feedback, at(0.1), at(0.5));
+        std::optional<OgrTransaction> transaction(beginOrThrow(store.dataset(), file));
         char** polygonizeOptions = CSLSetNameValue(nullptr, "8CONNECTED", "8");
         GdalErrorCapture errors;
-        const CPLErr result
-            = GDALPolygonize(GDALRasterBand::ToHandle(&binaryBand), GDALRasterBand::ToHandle(&binaryBand),
-                OGRLayer::ToHandle(polygonLayer), 0, polygonizeOptions, gdalProgress, &rangePolygonize);
+        GDALRasterBandH thresholdBand = GDALRasterBand::ToHandle(&threshold.band());
+        const CPLErr result = GDALPolygonize(thresholdBand, thresholdBand, OGRLayer::ToHandle(&regions), 0,
+            polygonizeOptions, gdalProgress, &rangePolygonize);
         CSLDestroy(polygonizeOptions);
         feedback.throwIfCancelled();
+        if (threshold.band().readError())
+            throw Exception(*threshold.band().readError());
         if (result != CE_None)
             throw Exception(Error(ErrorCode::Internal, "polygonizing the mask failed")
                                 .withFile(file)
                                 .withDetail(errors.lastError()));
+        commitOrThrow(transaction, file);
     }
-    binary.reset(); // the one full-size buffer is no longer needed
 
-    // 3. Minimum area, simplification, measurements.
-    GroundMeasure measure(crs);
-    std::vector<GeometryPtr> rawPolygons;
-    std::vector<GeometryPtr> finalPolygons;
-    std::vector<std::pair<double, double>> measures;
-    const double featureCount = std::max<double>(1.0, static_cast<double>(polygonLayer->GetFeatureCount()));
-    ProgressRange rangeShape(feedback, 0.7, 0.8);
-    polygonLayer->ResetReading();
-    int seen = 0;
-    while (FeaturePtr feature {polygonLayer->GetNextFeature()}) {
-        rangeShape.setProgress(++seen / featureCount);
-        if (feature->GetFieldAsInteger(0) == 0)
-            continue;
-        GeometryPtr polygon(feature->StealGeometry());
-        if (!polygon || polygon->IsEmpty())
-            continue;
-        if (options.minAreaM2 > 0 && measure.measure(*polygon).first < options.minAreaM2)
-            continue;
-        GeometryPtr shaped = options.simplifyTolerance > 0 ? simplify(*polygon, options.simplifyTolerance)
-                                                           : GeometryPtr(polygon->clone());
-        measures.push_back(measure.measure(*shaped));
-        finalPolygons.push_back(std::move(shaped));
-        rawPolygons.push_back(std::move(polygon));
-        if (seen % 256 == 0)
+    // 2. Scores from the source values under the (unsimplified) regions.
+    ProgressRange rangeScore(feedback, at(0.5), at(0.75));
+    scoreRegions(band, reader, rule, mask.geoTransform, store.dataset(), regions, file, rangeScore);
+
+    // 3. Every region, in polygonize order, to the caller.
+    ProgressRange rangeShape(feedback, at(0.75), at(1.0));
+    const double regionCount = std::max<double>(1.0, static_cast<double>(regions.GetFeatureCount()));
+    regions.ResetReading();
+    std::size_t seen = 0;
+    while (FeaturePtr region {regions.GetNextFeature()}) {
+        if (++seen % 256 == 0) {
             feedback.throwIfCancelled();
+            rangeShape.setProgress(static_cast<double>(seen) / regionCount, "shaping polygons");
+        }
+        eachRegion(*region);
     }
-    store.reset();
+    feedback.throwIfCancelled();
+}
 
-    // 4. Scores from the source values under the (unsimplified) polygons.
-    ProgressRange rangeScore(feedback, 0.8, 1.0);
-    const std::vector<double> scores = meanProbabilities(band, reader, rule, geoTransform, rawPolygons, rangeScore);
+VectorLayer vectorize(const std::filesystem::path& path, const VectorizeOptions& options, ProgressFeedback& feedback)
+{
+    const std::string file = path.string();
+    MaskRaster mask = openMask(path, options);
+    std::error_code ec;
+    const std::filesystem::path temporaryFolder = std::filesystem::temp_directory_path(ec);
+    if (ec)
+        throw Exception(Error(ErrorCode::Io, "no temporary folder for the polygons").withDetail(ec.message()));
+    TemporaryGeoPackage store(TemporaryGeoPackage::nameIn(temporaryFolder, "refermap"));
 
     VectorLayer layer;
-    if (crs) {
-        char* wkt = nullptr;
-        const char* wktOptions[] = {"FORMAT=WKT2_2019", nullptr};
-        crs->exportToWkt(&wkt, wktOptions);
-        layer.crsWkt = wkt ? wkt : "";
-        CPLFree(wkt);
-    }
-    layer.features.reserve(finalPolygons.size());
-    for (std::size_t i = 0; i < finalPolygons.size(); ++i) {
+    layer.crsWkt = mask.crsWkt;
+    GroundMeasure measure(mask.dataset->GetSpatialRef());
+    const std::string source = options.source.empty() ? file : options.source;
+    vectorizeRegions(path, mask, options, store, feedback, 1.0, [&](OGRFeature& region) {
         VectorFeature feature;
-        feature.wkb.resize(static_cast<std::size_t>(finalPolygons[i]->WkbSize()));
-        finalPolygons[i]->exportToWkb(wkbNDR, feature.wkb.data(), wkbVariantIso);
-        feature.query = options.query;
-        feature.score = scores[i];
-        feature.areaM2 = measures[i].first;
-        feature.perimeterM = measures[i].second;
-        feature.model = options.model;
-        feature.source = options.source.empty() ? file : options.source;
-        feature.runId = options.runId;
-        feature.edited = options.edited;
-        layer.features.push_back(std::move(feature));
-    }
+        bool multiPolygon = false;
+        if (shapeRegion(region, options, measure, source, feature, multiPolygon))
+            layer.features.push_back(std::move(feature));
+    });
     feedback.setProgress(1.0);
     spdlog::debug("vectorize: {} polygon(s) from {}", layer.features.size(), file);
     return layer;
+}
+
+std::size_t vectorizeToFile(const std::filesystem::path& path, const std::filesystem::path& outputPath,
+    const VectorizeOptions& options, const ExportOptions& exportOptions, ProgressFeedback& feedback)
+{
+    const std::string file = path.string();
+    MaskRaster mask = openMask(path, options);
+    if (auto checked = checkExportTarget(mask.crsWkt, outputPath, exportOptions); !checked)
+        throw Exception(checked.error());
+
+    const std::filesystem::path folder = outputPath.has_parent_path() ? outputPath.parent_path() : ".";
+    TemporaryGeoPackage store(TemporaryGeoPackage::nameIn(folder, outputPath.filename().string()));
+    OGRLayer& shapedLayer = createLayer(store.dataset(), "features", wkbUnknown,
+        {{"score", OFTReal}, {"area_m2", OFTReal}, {"perimeter_m", OFTReal}});
+    GroundMeasure measure(mask.dataset->GetSpatialRef());
+    const std::string source = options.source.empty() ? file : options.source;
+    bool anyMultiPolygon = false;
+    std::size_t written = 0;
+    std::optional<OgrTransaction> transaction;
+    VectorFeature shaped;
+    vectorizeRegions(path, mask, options, store, feedback, 0.9, [&](OGRFeature& region) {
+        bool multiPolygon = false;
+        if (!shapeRegion(region, options, measure, source, shaped, multiPolygon))
+            return;
+        anyMultiPolygon = anyMultiPolygon || multiPolygon;
+        if (!transaction)
+            transaction.emplace(beginOrThrow(store.dataset(), file));
+        OGRGeometry* geometry = nullptr;
+        OGRGeometryFactory::createFromWkb(shaped.wkb.data(), nullptr, &geometry, shaped.wkb.size());
+        OGRFeature feature(shapedLayer.GetLayerDefn());
+        feature.SetField(0, shaped.score);
+        feature.SetField(1, shaped.areaM2);
+        feature.SetField(2, shaped.perimeterM);
+        feature.SetGeometryDirectly(geometry);
+        GdalErrorCapture errors;
+        if (shapedLayer.CreateFeature(&feature) != OGRERR_NONE)
+            throw Exception(
+                Error(ErrorCode::Io, "cannot store a shaped polygon").withFile(file).withDetail(errors.lastError()));
+        if (++written % 10000 == 0)
+            commitOrThrow(transaction, file);
+    });
+    commitOrThrow(transaction, file);
+
+    ProgressRange rangeExport(feedback, 0.9, 1.0);
+    StoredFeatureSource features(shapedLayer, mask.crsWkt, anyMultiPolygon, options, source);
+    if (auto exported = exportFeatures(features, outputPath, exportOptions, rangeExport); !exported)
+        throw Exception(exported.error());
+    feedback.setProgress(1.0);
+    spdlog::debug("vectorize: {} polygon(s) from {} written to {}", written, file, outputPath.string());
+    return written;
 }
 
 } // namespace
@@ -457,6 +781,18 @@ Result<VectorLayer> vectorizeMask(
     auto result = captureErrors([&] { return vectorize(path, options, used); });
     if (!result && result.error().code() == ErrorCode::Cancelled && !result.error().file())
         return result.error().withFile(path.string());
+    return result;
+}
+
+Result<std::size_t> vectorizeMaskToFile(const std::filesystem::path& maskPath, const std::filesystem::path& outputPath,
+    const VectorizeOptions& options, const ExportOptions& exportOptions, ProgressFeedback* feedback)
+{
+    ensureGdalInitialised();
+    ProgressFeedback localFeedback;
+    ProgressFeedback& used = feedback ? *feedback : localFeedback;
+    auto result = captureErrors([&] { return vectorizeToFile(maskPath, outputPath, options, exportOptions, used); });
+    if (!result && result.error().code() == ErrorCode::Cancelled && !result.error().file())
+        return result.error().withFile(maskPath.string());
     return result;
 }
 

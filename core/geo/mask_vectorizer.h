@@ -48,16 +48,35 @@ struct VectorLayer {
     std::vector<VectorFeature> features;
 };
 
+struct ExportOptions; // geo/vector_export.h
+
 // Turns the single band of the raster at `path` into polygons, one per 8-connected foreground region,
-// holes kept. Steps: threshold into a Byte in-memory copy of the mask (1 byte per pixel: the one
-// full-size buffer; the source itself is read in row chunks), GDALPolygonize with 8CONNECTED=8, drop
-// regions under `minAreaM2`, simplify (SimplifyPreserveTopology, per polygon), then measure and score.
+// holes kept, streaming: memory does not grow with the raster's height (nor with its feature count for
+// vectorizeMaskToFile). Steps: a thresholding band (Byte 0/1, computed block by block from the source
+// on read, never stored whole) is both source and mask of GDALPolygonize with 8CONNECTED=8, which writes
+// the regions into a temporary GeoPackage; a sweep over row chunks then scores each region (mean
+// probability of its pixels: the polygons meeting a chunk, found through the layer's spatial index,
+// are burnt into a label buffer next to the source values; exact because their edges lie on pixel
+// edges); a last pass drops regions under `minAreaM2`, simplifies (SimplifyPreserveTopology, per
+// polygon) and measures them. The temporary GeoPackage is removed whatever happens.
 // Areas: in a geographic CRS each polygon is projected to a Lambert azimuthal equal-area CRS centred
 // near it; in a projected CRS the CRS's linear unit is converted to metres; without a CRS units are
 // taken as metres. Progress and cancel through `feedback` (may be null). Any thread; opens its own
 // dataset. Errors name the file (and band): missing/unreadable/not a raster, more than one band,
 // complex data, read failures; Cancelled when cancelled.
+//
+// vectorizeMask returns the features in memory (for small masks and the GUI); its temporary
+// GeoPackage lives in the system temporary folder.
 Result<VectorLayer> vectorizeMask(
     const std::filesystem::path& path, const VectorizeOptions& options, ProgressFeedback* feedback = nullptr);
+
+// The same polygons written straight to `outputPath` (see exportLayer for formats, CRS, atomicity):
+// features go from the temporary GeoPackage (created next to the output, hidden, removed afterwards)
+// to the output one at a time, so a 40k x 40k mask never has its features in memory. The output
+// request (format, CRS, writable folder) is checked before any pixel is read. A failure or cancel
+// leaves no output and no temporary file (an existing output stays as it was). Returns the number of
+// features written.
+Result<std::size_t> vectorizeMaskToFile(const std::filesystem::path& maskPath, const std::filesystem::path& outputPath,
+    const VectorizeOptions& options, const ExportOptions& exportOptions, ProgressFeedback* feedback = nullptr);
 
 } // namespace refermap::geo

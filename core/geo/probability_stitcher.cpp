@@ -31,11 +31,35 @@ float ProbabilityStitcher::rampWeight(int offset, int extent) const
 ProbabilityStitcher::Chunk& ProbabilityStitcher::chunkAt(int chunkRow, int chunkColumn)
 {
     auto [position, inserted] = chunks_.try_emplace({chunkRow, chunkColumn});
-    if (inserted) {
+    if (inserted)
         position->second.sums.assign(static_cast<std::size_t>(chunkSize) * chunkSize, 0.0f);
-        position->second.weights.assign(static_cast<std::size_t>(chunkSize) * chunkSize, 0.0f);
-    }
     return position->second;
+}
+
+void ProbabilityStitcher::tileWeights(const Chunk& chunk, int chunkRow, int chunkColumn, std::vector<float>& out) const
+{
+    out.assign(static_cast<std::size_t>(chunkSize) * chunkSize, 0.0f);
+    std::vector<float> columnWeights;
+    for (const TileRect& tile : chunk.tiles) {
+        // The same pixels and the same products addTile accumulates, in the same order.
+        const int rowFrom = std::max({tile.y, 0, chunkRow * chunkSize});
+        const int rowTo = std::min({tile.y + tile.height, height_, (chunkRow + 1) * chunkSize});
+        const int columnFrom = std::max({tile.x, 0, chunkColumn * chunkSize});
+        const int columnTo = std::min({tile.x + tile.width, width_, (chunkColumn + 1) * chunkSize});
+        if (rowFrom >= rowTo || columnFrom >= columnTo)
+            continue;
+        columnWeights.resize(static_cast<std::size_t>(columnTo - columnFrom));
+        for (int column = columnFrom; column < columnTo; ++column)
+            columnWeights[static_cast<std::size_t>(column - columnFrom)] = rampWeight(column - tile.x, tile.width);
+        for (int row = rowFrom; row < rowTo; ++row) {
+            const float rowWeight = rampWeight(row - tile.y, tile.height);
+            const std::size_t chunkRowOffset = static_cast<std::size_t>(row - chunkRow * chunkSize) * chunkSize;
+            for (int column = columnFrom; column < columnTo; ++column) {
+                const float weight = rowWeight * columnWeights[static_cast<std::size_t>(column - columnFrom)];
+                out[chunkRowOffset + static_cast<std::size_t>(column - chunkColumn * chunkSize)] += weight;
+            }
+        }
+    }
 }
 
 bool ProbabilityStitcher::finished(int row, int column) const
@@ -70,6 +94,20 @@ Result<void> ProbabilityStitcher::addTile(int x, int y, int tileWidth, int tileH
             const int rowTo = std::min(bottom, (chunkRow + 1) * chunkSize);
             const int columnFrom = std::max(left, chunkColumn * chunkSize);
             const int columnTo = std::min(right, (chunkColumn + 1) * chunkSize);
+            bool allValid = true;
+            for (int row = rowFrom; valid && allValid && row < rowTo; ++row) {
+                const std::uint8_t* line = valid + static_cast<std::size_t>(row - y) * static_cast<std::size_t>(tileWidth);
+                allValid = std::all_of(line + (columnFrom - x), line + (columnTo - x), [](std::uint8_t v) { return v != 0; });
+            }
+            const bool explicitWeights = !allValid || !chunk.weights.empty();
+            if (!explicitWeights) {
+                chunk.tiles.push_back({x, y, tileWidth, tileHeight});
+            } else if (chunk.weights.empty()) {
+                std::vector<float> weights;
+                tileWeights(chunk, chunkRow, chunkColumn, weights);
+                chunk.weights = std::move(weights);
+                chunk.tiles = {};
+            }
             for (int row = rowFrom; row < rowTo; ++row) {
                 const float rowWeight = rampWeight(row - y, tileHeight);
                 const std::size_t tileRow = static_cast<std::size_t>(row - y) * static_cast<std::size_t>(tileWidth);
@@ -81,7 +119,8 @@ Result<void> ProbabilityStitcher::addTile(int x, int y, int tileWidth, int tileH
                     const float weight = rowWeight * columnWeights[static_cast<std::size_t>(column - left)];
                     const std::size_t cell = chunkRowOffset + static_cast<std::size_t>(column - chunkColumn * chunkSize);
                     chunk.sums[cell] += weight * probabilities[index];
-                    chunk.weights[cell] += weight;
+                    if (explicitWeights)
+                        chunk.weights[cell] += weight;
                 }
             }
         }
@@ -91,32 +130,46 @@ Result<void> ProbabilityStitcher::addTile(int x, int y, int tileWidth, int tileH
 
 Result<void> ProbabilityStitcher::emit(int top, int bottom, int left, int right)
 {
+    std::vector<float> computedWeights;
     for (int blockTop = top; blockTop < bottom; blockTop += rowsPerBlock) {
         StitchedRows block;
         block.firstRow = blockTop;
         block.rowCount = std::min(rowsPerBlock, bottom - blockTop);
         block.firstColumn = left;
         block.width = right - left;
+        const int blockBottom = blockTop + block.rowCount;
         const std::size_t pixels = static_cast<std::size_t>(block.rowCount) * static_cast<std::size_t>(block.width);
         block.probabilities.assign(pixels, 0.0f);
         block.valid.assign(pixels, 0);
-        for (int row = blockTop; row < blockTop + block.rowCount; ++row) {
+        // Chunk by chunk, so weights recomputed from tiles are computed once per chunk and block.
+        for (int chunkRow = blockTop / chunkSize; chunkRow * chunkSize < blockBottom; ++chunkRow) {
+            const int rowFrom = std::max(blockTop, chunkRow * chunkSize);
+            const int rowTo = std::min(blockBottom, (chunkRow + 1) * chunkSize);
             for (int chunkColumn = left / chunkSize; chunkColumn * chunkSize < right; ++chunkColumn) {
-                const auto found = chunks_.find({row / chunkSize, chunkColumn});
+                const auto found = chunks_.find({chunkRow, chunkColumn});
                 if (found == chunks_.end())
                     continue; // no tile touched these pixels: they stay invalid
                 const Chunk& chunk = found->second;
+                const float* weights = chunk.weights.data();
+                if (chunk.weights.empty()) {
+                    tileWeights(chunk, chunkRow, chunkColumn, computedWeights);
+                    weights = computedWeights.data();
+                }
                 const int columnFrom = std::max(left, chunkColumn * chunkSize);
                 const int columnTo = std::min(right, (chunkColumn + 1) * chunkSize);
-                const std::size_t chunkRowOffset = static_cast<std::size_t>(row % chunkSize) * chunkSize;
-                const std::size_t out = static_cast<std::size_t>(row - blockTop) * static_cast<std::size_t>(block.width);
-                for (int column = columnFrom; column < columnTo; ++column) {
-                    const std::size_t cell = chunkRowOffset + static_cast<std::size_t>(column - chunkColumn * chunkSize);
-                    const float weight = chunk.weights[cell];
-                    if (weight > 0.0f) {
-                        block.probabilities[out + static_cast<std::size_t>(column - left)]
-                            = std::clamp(chunk.sums[cell] / weight, 0.0f, 1.0f);
-                        block.valid[out + static_cast<std::size_t>(column - left)] = 1;
+                for (int row = rowFrom; row < rowTo; ++row) {
+                    const std::size_t chunkRowOffset = static_cast<std::size_t>(row % chunkSize) * chunkSize;
+                    const std::size_t out
+                        = static_cast<std::size_t>(row - blockTop) * static_cast<std::size_t>(block.width);
+                    for (int column = columnFrom; column < columnTo; ++column) {
+                        const std::size_t cell
+                            = chunkRowOffset + static_cast<std::size_t>(column - chunkColumn * chunkSize);
+                        const float weight = weights[cell];
+                        if (weight > 0.0f) {
+                            block.probabilities[out + static_cast<std::size_t>(column - left)]
+                                = std::clamp(chunk.sums[cell] / weight, 0.0f, 1.0f);
+                            block.valid[out + static_cast<std::size_t>(column - left)] = 1;
+                        }
                     }
                 }
             }

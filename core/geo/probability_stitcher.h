@@ -27,7 +27,11 @@ struct StitchedRows {
 // small square chunks that are freed as soon as the caller says no later tile touches them: after
 // a tile, the columns left of the next tile in the current band of rows (finishColumnsBefore);
 // after a row of tiles, the rows above the next row of tiles (finishRowsBefore). Memory then
-// grows with the overlap band x raster width plus one tile, not with the raster.
+// grows with the overlap band x raster width plus one tile, not with the raster. A chunk stores
+// only its weighted sums (4 bytes a pixel) while every tile that reached it was valid there: its
+// weights are then a function of those tiles' rectangles, recomputed (bit for bit, same order of
+// additions) when the chunk is blended; a tile with invalid pixels in the chunk makes it keep explicit
+// weights from then on.
 // One thread; tiles may come in any order within the unfinished region.
 class ProbabilityStitcher {
 public:
@@ -57,12 +61,21 @@ public:
     static constexpr int chunkSize = 32;
 
 private:
+    struct TileRect {
+        int x;
+        int y;
+        int width;
+        int height;
+    };
     struct Chunk {
         std::vector<float> sums;
-        std::vector<float> weights;
+        std::vector<float> weights; // empty while the weights follow from `tiles`
+        std::vector<TileRect> tiles; // tiles added while `weights` is empty, in order
     };
 
     float rampWeight(int offset, int extent) const;
+    // The chunk's weights from its tiles, in `out` (chunkSize² values).
+    void tileWeights(const Chunk& chunk, int chunkRow, int chunkColumn, std::vector<float>& out) const;
     Chunk& chunkAt(int chunkRow, int chunkColumn);
     // Blends rows [top, bottom) x columns [left, right) (all final) and sends them.
     Result<void> emit(int top, int bottom, int left, int right);

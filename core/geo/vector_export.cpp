@@ -95,13 +95,13 @@ struct OutputCrs {
 };
 
 OutputCrs resolveOutputCrs(
-    const VectorLayer& layer, const std::string& format, const ExportOptions& options, const std::string& file)
+    const std::string& crsWkt, const std::string& format, const ExportOptions& options, const std::string& file)
 {
     OutputCrs output;
     std::unique_ptr<OGRSpatialReference> layerCrs;
-    if (!layer.crsWkt.empty()) {
+    if (!crsWkt.empty()) {
         layerCrs = std::make_unique<OGRSpatialReference>();
-        if (layerCrs->importFromWkt(layer.crsWkt.c_str()) != OGRERR_NONE)
+        if (layerCrs->importFromWkt(crsWkt.c_str()) != OGRERR_NONE)
             throw Exception(Error(ErrorCode::InvalidData, "the layer's CRS is not valid WKT").withFile(file));
         layerCrs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     }
@@ -189,12 +189,13 @@ void createFields(OGRLayer& layer, bool shapefile, const std::string& file)
     add("edited", OFTInteger, OFSTBoolean);
 }
 
-void writeFeatures(GDALDataset& dataset, OGRLayer& out, const VectorLayer& layer, const OutputCrs& crs,
-    bool multiPolygons, bool useTransactions, const std::string& file, ProgressFeedback& feedback)
+void writeFeatures(GDALDataset& dataset, OGRLayer& out, VectorFeatureSource& features, const OutputCrs& crs,
+    bool multiPolygons, bool useTransactions, const std::string& file, ProgressRange& progress)
 {
-    const std::size_t total = layer.features.size();
+    const std::size_t total = features.featureCount();
     std::size_t index = 0;
-    while (index < total || (total == 0 && index == 0)) {
+    bool more = true;
+    while (more) {
         std::optional<OgrTransaction> transaction;
         if (useTransactions) {
             auto begun = OgrTransaction::begin(dataset);
@@ -202,11 +203,17 @@ void writeFeatures(GDALDataset& dataset, OGRLayer& out, const VectorLayer& layer
                 throw Exception(begun.error().withFile(file));
             transaction.emplace(std::move(*begun));
         }
-        const std::size_t end = std::min(total, index + kFeaturesPerTransaction);
-        for (; index < end; ++index) {
-            if (feedback.isCancelled())
+        for (std::size_t inBatch = 0; inBatch < kFeaturesPerTransaction; ++inBatch, ++index) {
+            if (progress.isCancelled())
                 throw Exception(Error(ErrorCode::Cancelled, "export cancelled; nothing was written").withFile(file));
-            const VectorFeature& source = layer.features[index];
+            auto next = features.next();
+            if (!next)
+                throw Exception(next.error());
+            if (!*next) {
+                more = false;
+                break;
+            }
+            const VectorFeature& source = **next;
             OGRGeometry* parsed = nullptr;
             if (OGRGeometryFactory::createFromWkb(source.wkb.data(), nullptr, &parsed, source.wkb.size())
                 != OGRERR_NONE)
@@ -239,37 +246,67 @@ void writeFeatures(GDALDataset& dataset, OGRLayer& out, const VectorLayer& layer
                 throw Exception(Error(ErrorCode::Io, "cannot write feature " + std::to_string(index))
                                     .withFile(file)
                                     .withDetail(errors.lastError()));
-            feedback.setProgress(0.95 * static_cast<double>(index + 1) / static_cast<double>(total));
+            if (total > 0)
+                progress.setProgress(0.95 * static_cast<double>(index + 1) / static_cast<double>(total), "writing");
         }
         if (transaction) {
             if (auto committed = transaction->commit(); !committed)
                 throw Exception(committed.error().withFile(file));
         }
-        if (total == 0)
-            break;
     }
-    if (feedback.isCancelled())
+    if (progress.isCancelled())
         throw Exception(Error(ErrorCode::Cancelled, "export cancelled; nothing was written").withFile(file));
 }
 
-void exportImpl(const VectorLayer& layer, const std::filesystem::path& path, const ExportOptions& options,
-    ProgressFeedback& feedback)
+// Features of an in-memory layer, handed out in place.
+class LayerFeatureSource final : public VectorFeatureSource {
+public:
+    explicit LayerFeatureSource(const VectorLayer& layer)
+        : layer_(layer)
+    { }
+    std::string crsWkt() const override { return layer_.crsWkt; }
+    std::size_t featureCount() const override { return layer_.features.size(); }
+    bool hasMultiPolygons() const override
+    {
+        for (const VectorFeature& feature : layer_.features) {
+            if (feature.wkb.size() >= 5) {
+                const std::uint32_t type = feature.wkb[1] | (feature.wkb[2] << 8) | (feature.wkb[3] << 16)
+                    | (static_cast<std::uint32_t>(feature.wkb[4]) << 24);
+                if (type % 1000 == 6)
+                    return true;
+            }
+        }
+        return false;
+    }
+    Result<const VectorFeature*> next() override
+    {
+        if (index_ >= layer_.features.size())
+            return static_cast<const VectorFeature*>(nullptr);
+        return &layer_.features[index_++];
+    }
+
+private:
+    const VectorLayer& layer_;
+    std::size_t index_ = 0;
+};
+
+std::string formatFor(const std::filesystem::path& path, const ExportOptions& options)
 {
-    const std::string file = path.string();
-    std::string format = options.format;
-    if (format.empty()) {
+    if (options.format.empty()) {
         auto fromPath = vectorFormatForPath(path);
         if (!fromPath)
             throw Exception(fromPath.error());
-        format = *fromPath;
-    } else if (format != "GPKG" && format != "GeoJSON" && format != "ESRI Shapefile") {
-        throw Exception(Error(
-            ErrorCode::InvalidArgument, "unsupported vector format '" + format + "' (GPKG, GeoJSON or ESRI Shapefile)")
-                            .withFile(file));
+        return *fromPath;
     }
-    const bool shapefile = format == "ESRI Shapefile";
-    const OutputCrs crs = resolveOutputCrs(layer, format, options, file);
+    if (options.format != "GPKG" && options.format != "GeoJSON" && options.format != "ESRI Shapefile")
+        throw Exception(Error(ErrorCode::InvalidArgument,
+            "unsupported vector format '" + options.format + "' (GPKG, GeoJSON or ESRI Shapefile)")
+                            .withFile(path.string()));
+    return options.format;
+}
 
+void checkFolder(const std::filesystem::path& path)
+{
     const std::filesystem::path folder = folderOf(path);
     std::error_code ec;
     if (!std::filesystem::is_directory(folder, ec)) {
@@ -277,8 +314,21 @@ void exportImpl(const VectorLayer& layer, const std::filesystem::path& path, con
         throw Exception(Error(ErrorCode::NotFound,
             exists ? "the output folder '" + folder.string() + "' is not a folder"
                    : "the output folder '" + folder.string() + "' does not exist")
-                            .withFile(file));
+                            .withFile(path.string()));
     }
+}
+
+void exportImpl(VectorFeatureSource& features, const std::filesystem::path& path, const ExportOptions& options,
+    ProgressRange& progress)
+{
+    const std::string file = path.string();
+    const std::string format = formatFor(path, options);
+    const bool shapefile = format == "ESRI Shapefile";
+    const OutputCrs crs = resolveOutputCrs(features.crsWkt(), format, options, file);
+
+    const std::filesystem::path folder = folderOf(path);
+    std::error_code ec;
+    checkFolder(path);
     auto created = AtomicFile::create(path);
     if (!created)
         throw Exception(folderError(created.error(), path));
@@ -287,17 +337,7 @@ void exportImpl(const VectorLayer& layer, const std::filesystem::path& path, con
     std::filesystem::remove(temporary, ec); // the driver creates the file itself; the name stays ours
     SidecarCleanup sidecars(shapefile ? temporary : std::filesystem::path());
 
-    bool multiPolygons = false;
-    for (const VectorFeature& feature : layer.features) {
-        if (feature.wkb.size() >= 5) {
-            const std::uint32_t type = feature.wkb[1] | (feature.wkb[2] << 8) | (feature.wkb[3] << 16)
-                | (static_cast<std::uint32_t>(feature.wkb[4]) << 24);
-            if (type % 1000 == 6) {
-                multiPolygons = true;
-                break;
-            }
-        }
-    }
+    const bool multiPolygons = features.hasMultiPolygons();
 
     {
         GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(format.c_str());
@@ -322,7 +362,7 @@ void exportImpl(const VectorLayer& layer, const std::filesystem::path& path, con
             throw Exception(
                 Error(ErrorCode::Io, "cannot create the output layer").withFile(file).withDetail(errors.lastError()));
         createFields(*out, shapefile, file);
-        writeFeatures(*dataset, *out, layer, crs, multiPolygons, format == "GPKG", file, feedback);
+        writeFeatures(*dataset, *out, features, crs, multiPolygons, format == "GPKG", file, progress);
 
         GdalErrorCapture closeErrors;
         dataset.reset(); // flushes; GDAL 3.6's close reports failures only through the error handler
@@ -330,7 +370,7 @@ void exportImpl(const VectorLayer& layer, const std::filesystem::path& path, con
             throw Exception(
                 Error(ErrorCode::Io, "cannot finish the output").withFile(file).withDetail(closeErrors.lastError()));
     }
-    if (feedback.isCancelled())
+    if (progress.isCancelled())
         throw Exception(Error(ErrorCode::Cancelled, "export cancelled; nothing was written").withFile(file));
 
     if (shapefile) {
@@ -353,8 +393,8 @@ void exportImpl(const VectorLayer& layer, const std::filesystem::path& path, con
         for (const char* suffix : kStaleShapefileIndexes)
             std::filesystem::remove(withSuffix(path, suffix), ec);
     }
-    feedback.setProgress(1.0);
-    spdlog::debug("export: {} feature(s) written to {} ({})", layer.features.size(), file, format);
+    progress.setProgress(1.0);
+    spdlog::debug("export: {} feature(s) written to {} ({})", features.featureCount(), file, format);
 }
 
 } // namespace
@@ -379,7 +419,30 @@ Result<void> exportLayer(const VectorLayer& layer, const std::filesystem::path& 
     ensureGdalInitialised();
     ProgressFeedback localFeedback;
     ProgressFeedback& used = feedback ? *feedback : localFeedback;
-    return captureErrors([&] { exportImpl(layer, path, options, used); });
+    ProgressRange range(used, 0.0, 1.0);
+    LayerFeatureSource features(layer);
+    return captureErrors([&] { exportImpl(features, path, options, range); });
+}
+
+Result<void> exportFeatures(VectorFeatureSource& features, const std::filesystem::path& path,
+    const ExportOptions& options, ProgressRange& progress)
+{
+    ensureGdalInitialised();
+    return captureErrors([&] { exportImpl(features, path, options, progress); });
+}
+
+Result<void> checkExportTarget(
+    const std::string& crsWkt, const std::filesystem::path& path, const ExportOptions& options)
+{
+    ensureGdalInitialised();
+    return captureErrors([&] {
+        const std::string format = formatFor(path, options);
+        resolveOutputCrs(crsWkt, format, options, path.string());
+        checkFolder(path);
+        auto probe = AtomicFile::create(path); // removed again when `probe` goes out of scope
+        if (!probe)
+            throw Exception(folderError(probe.error(), path));
+    });
 }
 
 } // namespace refermap::geo

@@ -3,6 +3,7 @@
 #include "common/progress_feedback.h"
 #include "common/result.h"
 #include "geo/mask_vectorizer.h"
+#include "geo/vector_feature_source.h"
 
 #include <filesystem>
 #include <optional>
@@ -35,5 +36,16 @@ Result<std::string> vectorFormatForPath(const std::filesystem::path& path);
 // folder (naming the folder), write failures (Io), Cancelled.
 Result<void> exportLayer(const VectorLayer& layer, const std::filesystem::path& path, const ExportOptions& options,
     ProgressFeedback* feedback = nullptr);
+
+// The same export for features streamed from `features` (read once, one at a time, so they never need
+// to be in memory together); progress goes to `progress`, whose parent's cancel stops the export.
+Result<void> exportFeatures(VectorFeatureSource& features, const std::filesystem::path& path,
+    const ExportOptions& options, ProgressRange& progress);
+
+// What can be checked before any feature exists, so a long job fails early on a bad request: the
+// format, the output CRS for features in `crsWkt` (empty: none), and that the output folder exists and
+// is writable (probed with a temporary file that is removed again). Same errors as exportLayer.
+Result<void> checkExportTarget(
+    const std::string& crsWkt, const std::filesystem::path& path, const ExportOptions& options);
 
 } // namespace refermap::geo

@@ -3,10 +3,12 @@
 Arguments: refermap-cli, gdal_polygonize.py, the folder of real test data.
 """
 import os
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import numpy
@@ -230,6 +232,38 @@ class BadInputs(Folder):
         self.assertEqual(run("vectorize").returncode, 2)
         self.assertEqual(run("vectorize", ROAD_MASK).returncode, 2)
         self.assertEqual(run("vectorize", ROAD_MASK, "-o", self.path("x.gpkg"), "--min-area", "-1").returncode, 2)
+
+
+class Interrupt(Folder):
+    def test_ctrl_c_stops_the_streaming_vectoriser_and_leaves_nothing(self):
+        # Noise with millions of regions: seconds of work, so the interrupt lands mid-way.
+        mask = self.path("noise.tif")
+        size = 6000
+        dataset = gdal.GetDriverByName("GTiff").Create(mask, size, size, 1, gdal.GDT_Byte)
+        dataset.SetGeoTransform([500000, 1, 0, 5000000, 0, -1])
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(32633)
+        dataset.SetSpatialRef(srs)
+        rng = numpy.random.default_rng(4)
+        dataset.GetRasterBand(1).WriteArray((rng.random((size, size)) > 0.5).astype(numpy.uint8))
+        dataset = None
+        before = set(os.listdir(self.folder))
+
+        process = subprocess.Popen([CLI, "vectorize", mask, "-o", self.path("out.gpkg")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # The hidden temporary GeoPackage appears once the checks passed and polygonizing began.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if any(name.startswith(".out.gpkg.vectorize-") for name in os.listdir(self.folder)):
+                break
+            time.sleep(0.02)
+        self.assertIsNone(process.poll(), "finished before it could be interrupted")
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=300)
+        self.assertEqual(process.returncode, 130, stderr)
+        self.assertEqual(stdout, "")
+        self.assertIn("cancel", stderr)
+        self.assertEqual(set(os.listdir(self.folder)), before, "no partial or temporary file left")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #include "geo/mask_vectorizer.h"
+#include "geo/vector_export.h"
 
 #include "support/temporary_folder.h"
 
+#include <gdal_alg.h>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogr_geometry.h>
@@ -13,6 +15,8 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <ogrsf_frmts.h>
+#include <unistd.h>
 
 namespace refermap::geo {
 namespace {
@@ -311,6 +315,238 @@ TEST_F(MaskVectorizerTest, CancelStopsWithCancelled)
     auto layer = vectorizeMask(mask, {}, &feedback);
     ASSERT_FALSE(layer);
     EXPECT_EQ(layer.error().code(), ErrorCode::Cancelled);
+}
+
+
+// The features of the first layer of a vector file, as VectorFeatures (geometry as ISO WKB).
+std::vector<VectorFeature> readFeatures(const std::filesystem::path& path)
+{
+    std::vector<VectorFeature> features;
+    GDALDataset* dataset = GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR);
+    EXPECT_NE(dataset, nullptr) << path;
+    if (!dataset)
+        return features;
+    OGRLayer* layer = dataset->GetLayer(0);
+    for (auto& feature : *layer) {
+        VectorFeature out;
+        const OGRGeometry* geometry = feature->GetGeometryRef();
+        out.wkb.resize(static_cast<std::size_t>(geometry->WkbSize()));
+        geometry->exportToWkb(wkbNDR, out.wkb.data(), wkbVariantIso);
+        out.query = feature->GetFieldAsString("query");
+        out.score = feature->GetFieldAsDouble("score");
+        out.areaM2 = feature->GetFieldAsDouble("area_m2");
+        out.perimeterM = feature->GetFieldAsDouble("perimeter_m");
+        out.source = feature->GetFieldAsString("source");
+        features.push_back(std::move(out));
+    }
+    GDALClose(dataset);
+    return features;
+}
+
+std::vector<std::string> folderContents(const std::filesystem::path& folder)
+{
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+        names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void expectSameFeatures(const std::vector<VectorFeature>& streamed, const std::vector<VectorFeature>& inMemory)
+{
+    ASSERT_EQ(streamed.size(), inMemory.size());
+    for (std::size_t i = 0; i < streamed.size(); ++i) {
+        auto a = geometryOf(streamed[i]);
+        auto b = geometryOf(inMemory[i]);
+        ASSERT_TRUE(a && b);
+        EXPECT_TRUE(a->Equals(b.get())) << "feature " << i;
+        EXPECT_DOUBLE_EQ(streamed[i].score, inMemory[i].score) << i;
+        EXPECT_DOUBLE_EQ(streamed[i].areaM2, inMemory[i].areaM2) << i;
+        EXPECT_DOUBLE_EQ(streamed[i].perimeterM, inMemory[i].perimeterM) << i;
+        EXPECT_EQ(streamed[i].query, inMemory[i].query) << i;
+        EXPECT_EQ(streamed[i].source, inMemory[i].source) << i;
+    }
+}
+
+TEST_F(MaskVectorizerTest, StreamingToFileGivesTheInMemoryResultOnTheRealRoadMask)
+{
+    const auto mask = std::filesystem::path(TEST_DATA_DIR) / "real" / "sample_road_raster_mask.tif";
+    for (const VectorizeOptions& options : {VectorizeOptions {}, [] {
+             VectorizeOptions shaped;
+             shaped.minAreaM2 = 500.0;
+             shaped.simplifyTolerance = 0.00002; // degrees: the mask is EPSG:4326
+             shaped.query = "roads";
+             return shaped;
+         }()}) {
+        auto inMemory = vectorizeMask(mask, options);
+        ASSERT_TRUE(inMemory) << inMemory.error().message();
+        ASSERT_GT(inMemory->features.size(), 0u);
+        const auto output = folder() / "roads.gpkg";
+        auto written = vectorizeMaskToFile(mask, output, options, {});
+        ASSERT_TRUE(written) << written.error().message();
+        EXPECT_EQ(*written, inMemory->features.size());
+        expectSameFeatures(readFeatures(output), inMemory->features);
+        EXPECT_EQ(folderContents(folder()), std::vector<std::string> {"roads.gpkg"}) << "no temporary file left";
+        std::filesystem::remove(output);
+    }
+}
+
+TEST_F(MaskVectorizerTest, StreamingGivesGdalPolygonizeRegionsOnTheRealRoadMask)
+{
+    // The reference: GDALPolygonize (8-connected) straight on the 0/255 band, its 255 polygons.
+    const auto mask = std::filesystem::path(TEST_DATA_DIR) / "real" / "sample_road_raster_mask.tif";
+    GDALDataset* raster = GDALDataset::Open(mask.c_str(), GDAL_OF_RASTER);
+    ASSERT_NE(raster, nullptr);
+    GDALDataset* memory
+        = GetGDALDriverManager()->GetDriverByName("Memory")->Create("", 0, 0, 0, GDT_Unknown, nullptr);
+    OGRLayer* reference = memory->CreateLayer("reference", nullptr, wkbPolygon, nullptr);
+    OGRFieldDefn value("DN", OFTInteger);
+    reference->CreateField(&value);
+    char** polygonizeOptions = CSLSetNameValue(nullptr, "8CONNECTED", "8");
+    ASSERT_EQ(GDALPolygonize(GDALRasterBand::ToHandle(raster->GetRasterBand(1)), nullptr,
+                  OGRLayer::ToHandle(reference), 0, polygonizeOptions, nullptr, nullptr),
+        CE_None);
+    CSLDestroy(polygonizeOptions);
+    std::vector<std::string> expected;
+    for (auto& feature : *reference) {
+        if (feature->GetFieldAsInteger(0) != 255)
+            continue;
+        GeometryPtr geometry(feature->GetGeometryRef()->Normalize());
+        char* wkt = nullptr;
+        geometry->exportToWkt(&wkt);
+        expected.emplace_back(wkt);
+        CPLFree(wkt);
+    }
+    GDALClose(memory);
+    GDALClose(raster);
+    ASSERT_GT(expected.size(), 0u);
+
+    const auto output = folder() / "roads.gpkg";
+    auto written = vectorizeMaskToFile(mask, output, {}, {});
+    ASSERT_TRUE(written) << written.error().message();
+    std::vector<std::string> actual;
+    for (const VectorFeature& feature : readFeatures(output)) {
+        GeometryPtr geometry(geometryOf(feature)->Normalize());
+        char* wkt = nullptr;
+        geometry->exportToWkt(&wkt);
+        actual.emplace_back(wkt);
+        CPLFree(wkt);
+    }
+    std::sort(expected.begin(), expected.end());
+    std::sort(actual.begin(), actual.end());
+    EXPECT_EQ(actual.size(), expected.size());
+    EXPECT_TRUE(actual == expected) << "the polygons differ from GDALPolygonize's";
+}
+
+TEST_F(MaskVectorizerTest, StreamingScoresRegionsSpanningManyRowChunks)
+{
+    // 3000 columns: a row chunk is about 350 rows, so the 900-row region is scored across 3-4 chunks.
+    // Probabilities vary by row, with a second region nested in a hole of the first.
+    auto value = [](int c, int r) -> double {
+        if (c >= 1000 && c < 1100 && r >= 400 && r < 500)
+            return 0.0; // the hole
+        if (c >= 1040 && c < 1060 && r >= 440 && r < 460)
+            return 0.0;
+        if (c >= 100 && c < 2900 && r >= 50 && r < 950)
+            return 128.0 + r % 100;
+        return 0.0;
+    };
+    const auto mask = writeRaster(folder() / "tall.tif", 3000, 1000, GDT_Byte, 32633, kUtm, value);
+    double sum = 0.0;
+    std::size_t count = 0;
+    for (int r = 0; r < 1000; ++r)
+        for (int c = 0; c < 3000; ++c)
+            if (value(c, r) > 0) {
+                sum += value(c, r) / 255.0;
+                ++count;
+            }
+    const auto output = folder() / "tall.geojson";
+    auto written = vectorizeMaskToFile(mask, output, {}, {});
+    ASSERT_TRUE(written) << written.error().message();
+    ASSERT_EQ(*written, 1u);
+    const auto features = readFeatures(output);
+    ASSERT_EQ(features.size(), 1u);
+    EXPECT_NEAR(features[0].score, sum / static_cast<double>(count), 1e-7);
+    EXPECT_NEAR(features[0].areaM2, static_cast<double>(count) * 100.0, 1.0);
+}
+
+TEST_F(MaskVectorizerTest, StreamingCancelLeavesNoFileAndKeepsAnOldOutput)
+{
+    const auto mask = writeRaster(
+        folder() / "mask.tif", 300, 300, GDT_Byte, 32633, kUtm, [](int c, int r) { return (c / 3 + r / 3) % 2; });
+    const auto output = folder() / "out.shp";
+    for (double at : {0.05, 0.3, 0.6, 0.8, 0.95}) {
+        ProgressFeedback feedback(std::chrono::milliseconds(0));
+        feedback.setListener([&](const ProgressUpdate& update) {
+            if (update.fraction > at)
+                feedback.cancel();
+        });
+        auto written = vectorizeMaskToFile(mask, output, {}, {}, &feedback);
+        ASSERT_FALSE(written) << at;
+        EXPECT_EQ(written.error().code(), ErrorCode::Cancelled) << at;
+        EXPECT_EQ(folderContents(folder()), std::vector<std::string> {"mask.tif"}) << at;
+    }
+    const auto geojson = folder() / "old.geojson";
+    std::ofstream(geojson) << "{}";
+    ProgressFeedback feedback(std::chrono::milliseconds(0));
+    feedback.setListener([&](const ProgressUpdate& update) {
+        if (update.fraction > 0.5)
+            feedback.cancel();
+    });
+    ASSERT_FALSE(vectorizeMaskToFile(mask, geojson, {}, {}, &feedback));
+    EXPECT_EQ(folderContents(folder()), (std::vector<std::string> {"mask.tif", "old.geojson"}));
+    EXPECT_EQ(std::filesystem::file_size(geojson), 2u);
+}
+
+TEST_F(MaskVectorizerTest, StreamingBadInputsFailBeforeWritingAnything)
+{
+    const auto mask = writeRaster(folder() / "mask.tif", 30, 30, GDT_Byte, 32633, kUtm, [](int c, int) { return c % 2; });
+    const auto rgb = writeRaster(
+        folder() / "rgb.tif", 10, 10, GDT_Byte, 32633, kUtm, [](int c, int) { return c; }, 3);
+    const auto before = folderContents(folder());
+
+    auto multiBand = vectorizeMaskToFile(rgb, folder() / "out.gpkg", {}, {});
+    ASSERT_FALSE(multiBand);
+    EXPECT_EQ(multiBand.error().code(), ErrorCode::InvalidData);
+    EXPECT_NE(multiBand.error().message().find(rgb.string()), std::string::npos);
+
+    auto missing = vectorizeMaskToFile(folder() / "absent.tif", folder() / "out.gpkg", {}, {});
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code(), ErrorCode::NotFound);
+
+    auto extension = vectorizeMaskToFile(mask, folder() / "out.kml", {}, {});
+    ASSERT_FALSE(extension);
+    EXPECT_EQ(extension.error().code(), ErrorCode::InvalidArgument);
+
+    ExportOptions geojson3857;
+    geojson3857.epsg = 3857;
+    auto rfc7946 = vectorizeMaskToFile(mask, folder() / "out.geojson", {}, geojson3857);
+    ASSERT_FALSE(rfc7946);
+    EXPECT_EQ(rfc7946.error().code(), ErrorCode::InvalidArgument);
+
+    auto noFolder = vectorizeMaskToFile(mask, folder() / "nowhere" / "out.gpkg", {}, {});
+    ASSERT_FALSE(noFolder);
+    EXPECT_EQ(noFolder.error().code(), ErrorCode::NotFound);
+    EXPECT_NE(noFolder.error().message().find("nowhere"), std::string::npos);
+
+    VectorizeOptions negative;
+    negative.minAreaM2 = -1;
+    auto badOption = vectorizeMaskToFile(mask, folder() / "out.gpkg", negative, {});
+    ASSERT_FALSE(badOption);
+    EXPECT_EQ(badOption.error().code(), ErrorCode::InvalidArgument);
+
+    if (::geteuid() != 0) { // root writes into read-only folders
+        const auto readOnly = folder() / "read-only";
+        std::filesystem::create_directory(readOnly);
+        std::filesystem::permissions(readOnly, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+        auto denied = vectorizeMaskToFile(mask, readOnly / "out.gpkg", {}, {});
+        std::filesystem::permissions(readOnly, std::filesystem::perms::owner_all);
+        ASSERT_FALSE(denied);
+        EXPECT_NE(denied.error().message().find("output folder"), std::string::npos) << denied.error().message();
+        EXPECT_TRUE(std::filesystem::is_empty(readOnly));
+        std::filesystem::remove(readOnly);
+    }
+    EXPECT_EQ(folderContents(folder()), before);
 }
 
 } // namespace

@@ -1,0 +1,204 @@
+// A whole-raster query against its floor: the number of batches times one batch's model time,
+// measured in the same process. Everything else — reading, stretching, blending, writing, the
+// journal — should hide behind the model (the prefetch thread reads while the model runs), so the
+// ratio should be close to 1 (goal <= 1.05). Each raster size runs in its own child process so that
+// peak RSS is per size. The model is a randomly initialised BTDDNet of the chosen preset (its
+// weights do not change its speed).
+//   query_bench [--sizes 2048,4096] [--preset tiny|base] [--tile N] [--batch B] [--threads T]
+//   query_bench --child SIZE PRESET TILE BATCH THREADS FOLDER   (internal)
+#include "bench_timing.h"
+
+#include "common/logging.h"
+#include "engine/btddnet_tile_predictor.h"
+#include "engine/query_runner.h"
+#include "geo/gdal_environment.h"
+#include "model/blas_backend.h"
+#include "model/btddnet_file.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace refermap;
+namespace fs = std::filesystem;
+
+namespace {
+
+long peakRssKiB()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::atol(line.c_str() + 6);
+    return -1;
+}
+
+// A size x size VRT mosaic of test_tiled.tif (1000 x 1000 aerial image, RD New, 0.25 m).
+fs::path makeMosaic(const fs::path& folder, int size)
+{
+    const fs::path source = fs::path(REFERMAP_TEST_DATA_DIR) / "real" / "test_tiled.tif";
+    std::ostringstream vrt;
+    vrt << "<VRTDataset rasterXSize=\"" << size << "\" rasterYSize=\"" << size << "\">\n"
+        << "  <GeoTransform>127375, 0.25, 0, 428250, 0, -0.25</GeoTransform>\n";
+    const char* colours[] = {"Red", "Green", "Blue"};
+    for (int band = 1; band <= 3; ++band) {
+        vrt << "  <VRTRasterBand dataType=\"Byte\" band=\"" << band << "\">\n"
+            << "    <ColorInterp>" << colours[band - 1] << "</ColorInterp>\n";
+        for (int y = 0; y < size; y += 1000)
+            for (int x = 0; x < size; x += 1000) {
+                const int w = std::min(1000, size - x);
+                const int h = std::min(1000, size - y);
+                vrt << "    <SimpleSource><SourceFilename relativeToVRT=\"0\">" << source.string()
+                    << "</SourceFilename><SourceBand>" << band << "</SourceBand><SrcRect xOff=\"0\" yOff=\"0\" xSize=\""
+                    << w << "\" ySize=\"" << h << "\"/><DstRect xOff=\"" << x << "\" yOff=\"" << y << "\" xSize=\""
+                    << w << "\" ySize=\"" << h << "\"/></SimpleSource>\n";
+            }
+        vrt << "  </VRTRasterBand>\n";
+    }
+    vrt << "</VRTDataset>\n";
+    const fs::path path = folder / ("mosaic-" + std::to_string(size) + ".vrt");
+    std::ofstream(path) << vrt.str();
+    return path;
+}
+
+int child(int size, const std::string& preset, int tile, int batch, int threads, const fs::path& folder)
+{
+    (void)logging::initialise({"warning", true, std::nullopt});
+    geo::ensureGdalInitialised();
+    model::configureComputeThreads(threads);
+    torch::manual_seed(1);
+    const model::BtddnetConfig config = preset == "base" ? model::BtddnetConfig::base() : model::BtddnetConfig::tiny();
+    auto tokenizer = model::WordpieceTokenizer::fromVocabularyFile(
+        fs::path(REFERMAP_SOURCE_DIR) / "resources/vocab/bert-base-uncased-vocab.txt");
+    if (!tokenizer) {
+        std::fprintf(stderr, "%s\n", tokenizer.error().message().c_str());
+        return 1;
+    }
+    const fs::path modelPath = folder / (preset + ".refermap");
+    if (!fs::exists(modelPath)) {
+        if (auto saved = model::saveBtddnetFile(modelPath, model::Btddnet(config), *tokenizer); !saved) {
+            std::fprintf(stderr, "%s\n", saved.error().message().c_str());
+            return 1;
+        }
+    }
+    const fs::path raster = makeMosaic(folder, size);
+    const std::string text = "the red roofs next to the road";
+    if (tile == 0)
+        tile = config.imageSize;
+
+    // The floor: one batch of real tiles through the same predictor, best of a few runs.
+    double batchSeconds = 0.0;
+    {
+        auto loaded = model::loadBtddnetFile(modelPath);
+        auto predictor = engine::BtddnetTilePredictor::create(std::move(*loaded), text, c10::Device(c10::kCPU));
+        auto source = geo::RasterSource::open(raster);
+        if (!predictor || !source) {
+            std::fprintf(stderr, "cannot prepare the baseline\n");
+            return 1;
+        }
+        std::vector<geo::RasterWindow> windows;
+        for (int i = 0; i < batch; ++i)
+            windows.push_back(*source->readWindow(i * tile, 0, tile, tile));
+        std::vector<const geo::RasterWindow*> pointers;
+        for (const auto& window : windows)
+            pointers.push_back(&window);
+        batchSeconds = bench::bestSeconds(3, [&] { (void)predictor->predict(pointers); });
+    }
+
+    engine::QueryOptions query;
+    query.raster = raster;
+    query.text = text;
+    query.model = modelPath;
+    query.output = folder / ("query-" + std::to_string(size) + ".gpkg");
+    query.device = "cpu";
+    query.tileSize = tile;
+    query.batch = batch;
+    query.threads = threads;
+    query.resume = false;
+    ProgressFeedback feedback;
+    const auto start = std::chrono::steady_clock::now();
+    auto report = engine::runQuery(query, feedback);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!report) {
+        std::fprintf(stderr, "%s\n", report.error().message().c_str());
+        return 1;
+    }
+    const int batches = (report->tiles.processed + batch - 1) / batch;
+    std::printf("%d %d %.6f %.6f %.6f %ld\n", size, report->tiles.processed, wall, report->modelSeconds,
+                batches * batchSeconds, peakRssKiB());
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc == 8 && std::strcmp(argv[1], "--child") == 0)
+        return child(std::atoi(argv[2]), argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]), argv[7]);
+
+    std::vector<int> sizes{2048, 4096};
+    std::string preset = "tiny";
+    int tile = 0;
+    int batch = 1;
+    int threads = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string option = argv[i];
+        if (option == "--sizes") {
+            sizes.clear();
+            std::stringstream list(argv[i + 1]);
+            for (std::string item; std::getline(list, item, ',');)
+                sizes.push_back(std::stoi(item));
+        } else if (option == "--preset") {
+            preset = argv[i + 1];
+        } else if (option == "--tile") {
+            tile = std::atoi(argv[i + 1]);
+        } else if (option == "--batch") {
+            batch = std::atoi(argv[i + 1]);
+        } else if (option == "--threads") {
+            threads = std::atoi(argv[i + 1]);
+        } else {
+            std::fprintf(stderr, "usage: query_bench [--sizes 2048,4096] [--preset tiny|base] [--tile N] [--batch B] "
+                                 "[--threads T]\n");
+            return 2;
+        }
+    }
+    const fs::path folder = fs::temp_directory_path() / ("refermap-query-bench-" + std::to_string(::getpid()));
+    fs::create_directories(folder);
+    std::printf("query_bench: preset %s, tile %s, batch %d, BLAS %s\n", preset.c_str(),
+                tile ? std::to_string(tile).c_str() : "model size", batch, model::detectBlasBackend().name.c_str());
+    std::printf("%8s %7s %9s %9s %9s %8s %10s\n", "size", "tiles", "wall s", "model s", "floor s", "wall/fl",
+                "peak RSS");
+    long firstRss = 0;
+    for (int size : sizes) {
+        const std::string command = "'" + fs::read_symlink("/proc/self/exe").string() + "' --child "
+            + std::to_string(size) + " " + preset + " " + std::to_string(tile) + " " + std::to_string(batch) + " "
+            + std::to_string(threads) + " '" + folder.string() + "'";
+        FILE* pipe = ::popen(command.c_str(), "r");
+        int measuredSize = 0, tiles = 0;
+        double wall = 0, modelSeconds = 0, floorSeconds = 0;
+        long rss = 0;
+        const bool ok = pipe && std::fscanf(pipe, "%d %d %lf %lf %lf %ld", &measuredSize, &tiles, &wall, &modelSeconds,
+                                            &floorSeconds, &rss) == 6;
+        if (pipe)
+            ::pclose(pipe);
+        if (!ok) {
+            std::fprintf(stderr, "query_bench: the run of size %d failed\n", size);
+            fs::remove_all(folder);
+            return 1;
+        }
+        if (firstRss == 0)
+            firstRss = rss;
+        std::printf("%8d %7d %9.2f %9.2f %9.2f %7.3fx %7.0f MiB (%.2fx)\n", size, tiles, wall, modelSeconds,
+                    floorSeconds, wall / floorSeconds, rss / 1024.0, static_cast<double>(rss) / firstRss);
+    }
+    fs::remove_all(folder);
+    return 0;
+}
