@@ -236,12 +236,11 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
             vectorFeedback.cancel();
         vectorizing.setProgress(update.fraction, "vectorising");
     });
-    auto layer = geo::vectorizeMask(report.probabilityMask, vectorize, &vectorFeedback);
-    if (!layer)
-        return layer.error();
-    if (auto written = geo::exportLayer(*layer, options.output, exportOptions, &vectorFeedback); !written)
-        return written.error();
-    report.features = layer->features.size();
+    auto features = geo::vectorizeMaskToFile(report.probabilityMask, options.output, vectorize, exportOptions,
+                                             &vectorFeedback);
+    if (!features)
+        return features.error();
+    report.features = *features;
     if (auto removed = journal->remove(); !removed)
         spdlog::warn("{}", removed.error().message());
     report.totalSeconds = secondsSince(started);
