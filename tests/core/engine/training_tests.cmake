@@ -1,1 +1,5 @@
-# Tests of core/engine (training).
+# Tests of core/engine (training): optimizer groups and schedule, trainer resume and checkpoints, evaluator.
+refermap_add_test(training_optimizer_test SOURCES engine/training_optimizer_test.cpp
+  LIBS refermap::engine LABELS unit)
+refermap_add_test(btddnet_trainer_test SOURCES engine/btddnet_trainer_test.cpp
+  LIBS refermap::engine LABELS integration)
