@@ -3,6 +3,7 @@
 #include "geo/gdal_environment.h"
 #include "geo/gdal_error_capture.h"
 #include "geo/gdal_progress.h"
+#include "geo/mask_overview_builder.h"
 
 #include <cpl_string.h>
 #include <gdal_priv.h>
@@ -141,22 +142,34 @@ Result<void> MaskWriter::finish(ProgressRange* progress)
     if (!errors.lastError().empty())
         return writeError(target_, "cannot write the mask", errors.lastError());
 
-    CPLStringList creation;
-    creation.SetNameValue("COMPRESS", options_.compression.c_str());
-    creation.SetNameValue("BLOCKSIZE", std::to_string(options_.blockSize).c_str());
-    creation.SetNameValue("OVERVIEWS", "AUTO");
-    creation.SetNameValue("OVERVIEW_RESAMPLING", options_.kind == MaskKind::Probability ? "AVERAGE" : "NEAREST");
-    creation.SetNameValue("BIGTIFF", "IF_SAFER");
     ProgressFeedback localFeedback;
     ProgressRange localRange(localFeedback, 0.0, 1.0);
     ProgressRange& range = progress ? *progress : localRange;
-    std::filesystem::remove(output_.temporaryPath());
     GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
     if (!cog)
         return Error(ErrorCode::Unsupported, "this GDAL has no COG driver").withFile(target_.string());
-    GdalDatasetPtr converted(
-        cog->CreateCopy(output_.temporaryPath().c_str(), dataset_.get(), FALSE, creation.List(), gdalProgress,
-                        &range));
+
+    // Overviews are built here, block by block, rather than by the COG driver: its generation reads
+    // full-width strips, so its memory grew with the raster's width (issue 4). The driver then only
+    // copies the levels (and the mask's), tile by tile.
+    constexpr double overviewShare = 0.3; // of the conversion's progress; overviews are ~1/3 of the pixels
+    auto built = MaskOverviewBuilder::build(*dataset_,
+                                            options_.kind == MaskKind::Probability ? OverviewResampling::Average
+                                                                                   : OverviewResampling::Nearest,
+                                            options_.blockSize, range, 0.0, overviewShare);
+    if (!built)
+        return built.error();
+
+    CPLStringList creation;
+    creation.SetNameValue("COMPRESS", options_.compression.c_str());
+    creation.SetNameValue("BLOCKSIZE", std::to_string(options_.blockSize).c_str());
+    creation.SetNameValue("OVERVIEWS", "FORCE_USE_EXISTING");
+    creation.SetNameValue("BIGTIFF", "IF_SAFER");
+    std::filesystem::remove(output_.temporaryPath());
+    void* scaled = GDALCreateScaledProgress(overviewShare, 1.0, gdalProgress, &range);
+    GdalDatasetPtr converted(cog->CreateCopy(output_.temporaryPath().c_str(), dataset_.get(), FALSE, creation.List(),
+                                             GDALScaledProgress, scaled));
+    GDALDestroyScaledProgress(scaled);
     dataset_.reset();
     if (range.isCancelled())
         return Error(ErrorCode::Cancelled, "mask writing cancelled").withFile(target_.string());

@@ -29,8 +29,9 @@ struct MaskWriterOptions {
 
 // Writes a mask raster in the source's grid and CRS, strip by strip, as a cloud-optimised GeoTIFF
 // with overviews and an internal per-dataset mask for pixels without data. Rows go into a tiled
-// temporary GeoTIFF next to the target; finish() converts it to a COG (GDAL's COG driver, overviews
-// averaged for probabilities, nearest for binary masks) and renames it into place. Destroying the
+// temporary GeoTIFF next to the target; finish() builds its overviews block by block (averaged for
+// probabilities, nearest for binary masks, the mask's too: see MaskOverviewBuilder), has GDAL's COG
+// driver copy it into a COG and renames that into place. Memory does not grow with the raster's size. Destroying the
 // writer before finish() succeeds — failure or cancel — removes every temporary file and leaves the
 // target untouched. One thread.
 class MaskWriter {
