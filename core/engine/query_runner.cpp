@@ -238,8 +238,14 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     });
     auto features = geo::vectorizeMaskToFile(report.probabilityMask, options.output, vectorize, exportOptions,
                                              &vectorFeedback);
-    if (!features)
+    if (!features) {
+        // All outputs or none: the masks are already published, so take them back (the journal
+        // stays, a rerun replays every tile).
+        std::error_code ignored;
+        std::filesystem::remove(report.probabilityMask, ignored);
+        std::filesystem::remove(report.binaryMask, ignored);
         return features.error();
+    }
     report.features = *features;
     if (auto removed = journal->remove(); !removed)
         spdlog::warn("{}", removed.error().message());
