@@ -3,12 +3,14 @@
 #include "engine/synthetic_dataset_writer.h"
 #include "engine/synthetic_scene_generator.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
+#include <vector>
 
 namespace refermap::cli {
 namespace {
@@ -56,6 +58,7 @@ Command addSynthCommand(CLI::App& app)
         std::string demoScene;
         std::string demoMask;
         double objectScale = 384;
+        std::vector<std::string> kinds;
         bool verbose = false;
     };
     auto options = std::make_shared<Options>();
@@ -75,7 +78,12 @@ Command addSynthCommand(CLI::App& app)
                         "and print its referring expression");
     command->add_option("--demo-mask", options->demoMask, "With --demo-scene: also write the target's 0/255 mask here");
     command->add_option("--object-scale", options->objectScale,
-                        "With --demo-scene: objects are sized as in a scene of this many pixels (default 384)");
+                        "Objects are sized as in a scene of this many pixels, at most twice --size (default: --size; "
+                        "with --demo-scene 384); above --size, objects are larger relative to the scene");
+    command->add_option("--kinds", options->kinds,
+                        "Only these expression kinds, comma-separated: attribute, relation, position, size "
+                        "(default: all)")
+        ->delimiter(',');
     command->add_flag("-v,--verbose", options->verbose, "Print progress on stderr even when it is not a terminal");
 
     return {command, [options, command]() {
@@ -130,6 +138,23 @@ Command addSynthCommand(CLI::App& app)
                 dataset.seed = options->seed;
                 dataset.count = static_cast<std::size_t>(options->count);
                 dataset.size = options->size;
+                if (command->count("--object-scale"))
+                    dataset.objectScale = options->objectScale;
+                for (const std::string& name : options->kinds) {
+                    bool known = false;
+                    for (engine::ExpressionKind kind : {engine::ExpressionKind::Attribute, engine::ExpressionKind::Relation,
+                                                        engine::ExpressionKind::Position, engine::ExpressionKind::Size}) {
+                        if (name == engine::expressionKindName(kind)) {
+                            known = true;
+                            if (std::find(dataset.kinds.begin(), dataset.kinds.end(), kind) == dataset.kinds.end())
+                                dataset.kinds.push_back(kind);
+                        }
+                    }
+                    if (!known)
+                        return fail(Error(ErrorCode::InvalidArgument, "unknown expression kind '" + name + "'")
+                                        .withKey("kinds")
+                                        .withDetail("use attribute, relation, position or size"));
+                }
                 dataset.overwrite = options->overwrite;
                 auto summary = engine::writeSyntheticDataset(options->output, dataset, feedback);
                 if (terminal)

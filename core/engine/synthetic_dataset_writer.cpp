@@ -149,6 +149,8 @@ Result<SyntheticDatasetSummary> writeSyntheticDataset(const fs::path& folder, co
         return checked.error();
     SyntheticSceneGenerator::Options generatorOptions;
     generatorOptions.size = options.size;
+    generatorOptions.objectScale = options.objectScale;
+    generatorOptions.kinds = options.kinds;
     auto generator = SyntheticSceneGenerator::create(options.seed, generatorOptions);
     if (!generator)
         return generator.error();
@@ -238,6 +240,14 @@ Result<SyntheticDatasetSummary> writeSyntheticDataset(const fs::path& folder, co
         {"expression_kinds", summary.kinds},
         {"target_categories", summary.categories},
     };
+    if (options.objectScale > 0) // only when set, so the default benchmark's files stay as they were
+        description["object_scale"] = options.objectScale;
+    if (!options.kinds.empty()) {
+        std::vector<std::string> kinds;
+        for (ExpressionKind kind : options.kinds)
+            kinds.emplace_back(expressionKindName(kind));
+        description["kinds"] = kinds;
+    }
     if (auto written = writeText(stagingPath / "synthetic.json", description.dump(2) + "\n"); !written)
         return written.error();
     if (feedback.isCancelled())

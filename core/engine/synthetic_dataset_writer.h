@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace refermap::engine {
 
@@ -23,6 +24,9 @@ struct SyntheticDatasetOptions {
     std::uint64_t seed = 0;
     std::size_t count = 0; // scenes, 1 .. kMaxSyntheticCount
     int size = 128;        // pixels
+    double objectScale = 0; // objects sized as in a scene of this many pixels; 0: `size` (see
+                            // SyntheticSceneGenerator::Options; recorded in synthetic.json when set)
+    std::vector<ExpressionKind> kinds; // the expression kinds used; empty: every kind (recorded when set)
     bool overwrite = false; // replace an existing non-empty folder
 };
 inline constexpr std::size_t kMaxSyntheticCount = 10'000'000;

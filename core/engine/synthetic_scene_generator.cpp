@@ -792,7 +792,8 @@ private:
     cv::Mat3b image_;
 };
 
-Result<SyntheticScene> compose(int size, double scale, SyntheticRandom& random, bool harbour)
+Result<SyntheticScene> compose(int size, double scale, const std::vector<ExpressionKind>& allowedKinds,
+                               SyntheticRandom& random, bool harbour)
 {
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         SceneComposer composer(size, scale, random);
@@ -825,9 +826,13 @@ Result<SyntheticScene> compose(int size, double scale, SyntheticRandom& random, 
                 continue;
             std::vector<ExpressionKind> kinds;
             for (const ReferringExpressionSpec& spec : specs) {
-                if (std::find(kinds.begin(), kinds.end(), spec.kind) == kinds.end())
+                const bool wanted = allowedKinds.empty()
+                    || std::find(allowedKinds.begin(), allowedKinds.end(), spec.kind) != allowedKinds.end();
+                if (wanted && std::find(kinds.begin(), kinds.end(), spec.kind) == kinds.end())
                     kinds.push_back(spec.kind);
             }
+            if (kinds.empty())
+                continue;
             ExpressionKind kind = random.pick(kinds);
             if (recipe.preferredKind && std::find(kinds.begin(), kinds.end(), *recipe.preferredKind) != kinds.end())
                 kind = *recipe.preferredKind;
@@ -889,8 +894,9 @@ Result<SyntheticSceneGenerator> SyntheticSceneGenerator::create(std::uint64_t se
                                                      + " and " + std::to_string(kMaxSyntheticSceneSize) + " pixels")
             .withKey("size")
             .withDetail("got " + std::to_string(options.size));
-    if (!(options.objectScale >= 0) || options.objectScale > options.size)
-        return Error(ErrorCode::InvalidArgument, "the object scale must be between 0 (the scene size) and the scene size")
+    if (!(options.objectScale >= 0) || options.objectScale > kMaxObjectScaleRatio * options.size)
+        return Error(ErrorCode::InvalidArgument,
+                     "the object scale must be between 0 (the scene size) and twice the scene size")
             .withKey("object-scale");
     Options resolved = options;
     if (resolved.objectScale == 0)
@@ -902,7 +908,7 @@ Result<SyntheticScene> SyntheticSceneGenerator::generate(std::uint64_t index) co
 {
     return captureErrors([&] {
         SyntheticRandom random(SyntheticRandom::itemSeed(seed_, index));
-        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, random, false);
+        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, options_.kinds, random, false);
         if (!scene)
             throw Exception(scene.error().withKey("scene " + std::to_string(index)));
         return std::move(scene).value();
@@ -913,7 +919,7 @@ Result<SyntheticScene> SyntheticSceneGenerator::generateHarbour() const
 {
     return captureErrors([&] {
         SyntheticRandom random(SyntheticRandom::itemSeed(seed_, 0xDE30u));
-        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, random, true);
+        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, {}, random, true);
         if (!scene)
             throw Exception(scene.error());
         return std::move(scene).value();

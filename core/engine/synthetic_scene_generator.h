@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace refermap::engine {
 
@@ -26,10 +27,18 @@ public:
     struct Options {
         int size = 128;          // image width and height, pixels
         double objectScale = 0;  // object sizes are fractions of this many pixels; 0: `size`
+        // The expression kinds the targets may be referred by; empty: every kind. A scene whose
+        // target has no unambiguous expression of these kinds is drawn again.
+        std::vector<ExpressionKind> kinds;
     };
 
+    // The largest objectScale, as a multiple of the size: above the size, objects are larger relative
+    // to the scene than in the default benchmark (fewer fit; scenes where the target's category finds
+    // no room are drawn again).
+    static constexpr double kMaxObjectScaleRatio = 2.0;
+
     // Fails (InvalidArgument) when the size is outside [kMinSyntheticSceneSize, kMaxSyntheticSceneSize]
-    // or objectScale is negative, or larger than the size.
+    // or objectScale is negative, or larger than kMaxObjectScaleRatio times the size.
     static Result<SyntheticSceneGenerator> create(std::uint64_t seed, const Options& options);
 
     Result<SyntheticScene> generate(std::uint64_t index) const;

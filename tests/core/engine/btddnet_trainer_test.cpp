@@ -1,12 +1,15 @@
 // The trainer on a small synthetic benchmark: an interrupted and resumed run is bit-identical to an
 // uninterrupted one (parameters, optimizer state, losses), checkpoints round-trip, a damaged
-// checkpoint is refused, runs refuse to overwrite or to resume with other options, and the
-// evaluator's scores do not depend on the batch size.
+// checkpoint is refused, runs refuse to overwrite or to resume with other options, the
+// evaluator's scores do not depend on the batch size, and the expression of each sample reaches its
+// prediction and gets gradients.
 #include "engine/btddnet_trainer.h"
 #include "engine/referring_evaluator.h"
 #include "engine/synthetic_dataset_writer.h"
+#include "engine/training_batch.h"
 #include "engine/training_checkpoint.h"
 
+#include "model/btddnet_loss.h"
 #include "model/model_file.h"
 #include "support/temporary_folder.h"
 
@@ -269,6 +272,52 @@ TEST_F(BtddnetTrainerTest, EvaluationDoesNotDependOnTheBatchSize)
     auto cancelled = evaluateReferring(network.model, network.tokenizer, **split, one, c10::Device(c10::kCPU), range);
     ASSERT_FALSE(cancelled.ok());
     EXPECT_EQ(cancelled.error().code(), ErrorCode::Cancelled);
+}
+
+
+// The text path, from the batch to the loss: each row of a batch carries its own sample's tokens;
+// with the image fixed, another expression gives other logits (also at initialisation, when the BSC
+// gates are closed); the loss sends gradients to the word embeddings of the expression's words and
+// not to words it does not hold.
+TEST_F(BtddnetTrainerTest, TheExpressionReachesThePredictionAndGetsGradients)
+{
+    auto network = freshNetwork(8);
+    auto split = openReferringDataset(dataset(), DatasetSplit::Train);
+    ASSERT_TRUE(split.ok());
+    const std::vector<ReferringSample> samples{{0, "the red vehicle on the left"}, {0, "the largest storage tank"},
+                                               {1, (*split)->ref(1).sentences.front()}};
+    const model::BtddnetConfig config = network.model->config();
+    auto batch = loadReferringBatch(**split, samples, network.tokenizer, config);
+    ASSERT_TRUE(batch.ok()) << batch.error().message();
+    for (std::size_t row = 0; row < samples.size(); ++row) {
+        const EncodedExpressions alone = encodeExpressions(network.tokenizer, {samples[row].sentence}, config.maxTokens);
+        EXPECT_TRUE(torch::equal(batch->text.ids[static_cast<std::int64_t>(row)], alone.ids[0])) << row;
+        EXPECT_TRUE(torch::equal(batch->text.maskedIds[static_cast<std::int64_t>(row)], alone.maskedIds[0])) << row;
+    }
+    EXPECT_TRUE(torch::equal(batch->images[0], batch->images[1]));
+    EXPECT_TRUE(torch::equal(batch->targets[0], batch->targets[1]));
+
+    network.model->train();
+    const auto output = network.model->forward(batch->images, batch->text.ids, batch->text.attentionMask,
+                                               batch->text.maskedIds, /*withRephrase=*/true);
+    const double change = (output.logits[0] - output.logits[1]).abs().max().item<double>();
+    EXPECT_GT(change, 1e-4) << "another expression on the same image gives the same logits";
+
+    const auto loss = model::btddnetLoss(output, batch->targets, batch->text.attentionMask, config);
+    loss.total.backward();
+    const auto gradient = network.model->bert->embeddings->word_embeddings->weight.grad();
+    ASSERT_TRUE(gradient.defined());
+    const auto ids = batch->text.ids[0];
+    const auto attention = batch->text.attentionMask[0];
+    for (std::int64_t position = 0; position < ids.size(0); ++position) {
+        if (attention[position].item<std::int64_t>() == 0)
+            continue;
+        const std::int64_t id = ids[position].item<std::int64_t>();
+        EXPECT_GT(gradient[id].abs().sum().item<double>(), 0.0) << "no gradient for token " << id;
+    }
+    const std::int64_t absent = network.tokenizer.idOf("zebra");
+    ASSERT_NE(absent, network.tokenizer.idOf("[UNK]"));
+    EXPECT_EQ(gradient[absent].abs().sum().item<double>(), 0.0);
 }
 
 } // namespace
