@@ -12,10 +12,15 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <mutex>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <system_error>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace refermap::engine {
 
@@ -96,6 +101,18 @@ Result<void> checkOptions(const QueryOptions& options)
     return {};
 }
 
+// glibc raises its mmap threshold whenever a large block is freed (up to 32 MiB); from then on the
+// tiles' windows and tensors come from the heap, whose fragments are not returned, and the resident
+// size grows with the number of tiles (measured: 1.05 GB at 4096² vs 0.32 GB with a fixed threshold,
+// 0.27 GB at 1024²). A fixed threshold keeps a query's memory flat in the raster's size.
+void keepAllocatorFlat()
+{
+#ifdef __GLIBC__
+    static std::once_flag once;
+    std::call_once(once, [] { mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024); });
+#endif
+}
+
 } // namespace
 
 std::filesystem::path runJournalPath(const std::filesystem::path& output)
@@ -108,6 +125,7 @@ std::filesystem::path runJournalPath(const std::filesystem::path& output)
 Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feedback)
 {
     const auto started = Clock::now();
+    keepAllocatorFlat();
     if (auto checked = checkOptions(options); !checked)
         return checked.error();
     QueryReport report;

@@ -2,8 +2,8 @@
 // measured in the same process. Everything else — reading, stretching, blending, writing, the
 // journal — should hide behind the model (the prefetch thread reads while the model runs), so the
 // ratio should be close to 1 (goal <= 1.05). Each raster size runs in its own child process so that
-// peak RSS is per size. The model is a randomly initialised BTDDNet of the chosen preset (its
-// weights do not change its speed).
+// peak RSS is per size. The model is the bundled demo model (tiny) or a randomly initialised base
+// BTDDNet.
 //   query_bench [--sizes 2048,4096] [--preset tiny|base] [--tile N] [--batch B] [--threads T]
 //   query_bench --child SIZE PRESET TILE BATCH THREADS FOLDER   (internal)
 #include "bench_timing.h"
@@ -82,7 +82,11 @@ int child(int size, const std::string& preset, int tile, int batch, int threads,
         std::fprintf(stderr, "%s\n", tokenizer.error().message().c_str());
         return 1;
     }
-    const fs::path modelPath = folder / (preset + ".refermap");
+    // tiny: the bundled demo model, whose sparse masks are what a trained model gives (a random
+    // network's noise would make vectorising, not the pipeline, the cost); base: random weights.
+    const fs::path modelPath = preset == "tiny"
+        ? fs::path(REFERMAP_SOURCE_DIR) / "resources/models/refermap-demo-tiny.refermap"
+        : folder / (preset + ".refermap");
     if (!fs::exists(modelPath)) {
         if (auto saved = model::saveBtddnetFile(modelPath, model::Btddnet(config), *tokenizer); !saved) {
             std::fprintf(stderr, "%s\n", saved.error().message().c_str());
