@@ -85,7 +85,15 @@ std::filesystem::path writeRaster(const std::filesystem::path& path, int width, 
 // 10 m pixels in UTM 33N.
 constexpr std::array<double, 6> kUtm {500000.0, 10.0, 0.0, 5000000.0, 0.0, -10.0};
 
-class MaskVectorizerTest : public TemporaryFolderTest { };
+// Each test runs in its own process under ctest: register GDAL's drivers in every one.
+class MaskVectorizerTest : public TemporaryFolderTest {
+protected:
+    void SetUp() override
+    {
+        TemporaryFolderTest::SetUp();
+        GDALAllRegister();
+    }
+};
 
 TEST_F(MaskVectorizerTest, BinaryMaskGivesOnePolygonPerRegionWithHolesAndAttributes)
 {
