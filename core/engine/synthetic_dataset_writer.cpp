@@ -10,6 +10,7 @@
 #include <ogr_spatialref.h>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -23,9 +24,7 @@ namespace fs = std::filesystem;
 
 std::string syntheticStem(std::size_t index)
 {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "synthetic_%06zu", index);
-    return buffer;
+    return fmt::format("synthetic_{:06}", index);
 }
 
 DatasetSplit syntheticSplit(std::size_t index)
