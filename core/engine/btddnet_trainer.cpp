@@ -82,6 +82,19 @@ struct BtddnetTrainer::State {
 
     std::filesystem::path path(const char* name) const { return options.runDirectory / name; }
 
+    // Moves the network to the device and builds its optimizer (fresh state; a resume restores it).
+    Result<void> placeOnDevice(const TrainingOptions& options)
+    {
+        try {
+            net.model->to(device);
+            optimizer = std::make_unique<GroupedAdamW>(*net.model, options.learningRate,
+                                                       options.backboneLearningRate, options.weightDecay);
+        } catch (const std::exception& e) {
+            return Error(ErrorCode::Internal, "cannot place the network on the device").withDetail(e.what());
+        }
+        return {};
+    }
+
     Result<void> openDatasets()
     {
         auto trainSplit = openReferringDataset(options.dataset, DatasetSplit::Train);
@@ -242,13 +255,8 @@ Result<BtddnetTrainer> BtddnetTrainer::start(const TrainingOptions& options, mod
     if (auto opened = state->openDatasets(); !opened)
         return opened.error();
 
-    try {
-        state->net.model->to(state->device);
-        state->optimizer = std::make_unique<GroupedAdamW>(*state->net.model, options.learningRate,
-                                                          options.backboneLearningRate, options.weightDecay);
-    } catch (const std::exception& e) {
-        return Error(ErrorCode::Internal, "cannot place the network on the device").withDetail(e.what());
-    }
+    if (auto placed = state->placeOnDevice(options); !placed)
+        return placed.error();
     state->random.seed(options.seed);
     state->progress.epochRandomState = randomStateText(state->random);
     state->progress.torchSeed = std::mt19937_64(options.seed ^ 0x9E3779B97F4A7C15ULL)();
@@ -309,13 +317,8 @@ Result<BtddnetTrainer> BtddnetTrainer::resume(const TrainingOptions& options)
     if (auto loaded = model::loadStateStrict(*state->net.model, checkpoint->modelState); !loaded)
         return loaded.error().withFile(checkpointPath.string());
     checkpoint->modelState.clear();
-    try {
-        state->net.model->to(state->device);
-        state->optimizer = std::make_unique<GroupedAdamW>(*state->net.model, options.learningRate,
-                                                          options.backboneLearningRate, options.weightDecay);
-    } catch (const std::exception& e) {
-        return Error(ErrorCode::Internal, "cannot place the network on the device").withDetail(e.what());
-    }
+    if (auto placed = state->placeOnDevice(options); !placed)
+        return placed.error();
     std::string why;
     if (!state->optimizer->restoreState(std::move(checkpoint->optimizerState), why))
         return Error(ErrorCode::InvalidData, "the checkpoint's optimizer state does not fit the network")

@@ -5,6 +5,8 @@
 // alone), megapixels/s, the raster pipeline's time per tile, peak RSS and their ratios.
 //   geo_bench [--sizes 10000,40000] [--tile 512] [--overlap 64] [--keep] [--no-vectorize]
 //   geo_bench --child SIZE TILE OVERLAP FOLDER VECTORIZE(0|1)   (internal)
+#include "bench_mosaic.h"
+
 #include "common/logging.h"
 #include "geo/gdal_environment.h"
 #include "geo/mask_vectorizer.h"
@@ -53,41 +55,12 @@ long peakRssKiB()
     return statusKiB("VmHWM:");
 }
 
-// A size x size VRT mosaic of test_tiled.tif (1000 x 1000, RD New, 0.25 m).
-fs::path makeMosaic(const fs::path& folder, int size)
-{
-    const fs::path source = fs::path(REFERMAP_TEST_DATA_DIR) / "real" / "test_tiled.tif";
-    std::ostringstream vrt;
-    vrt << "<VRTDataset rasterXSize=\"" << size << "\" rasterYSize=\"" << size << "\">\n"
-        << "  <GeoTransform>127375, 0.25, 0, 428250, 0, -0.25</GeoTransform>\n";
-    const char* colours[] = {"Red", "Green", "Blue"};
-    for (int band = 1; band <= 3; ++band) {
-        vrt << "  <VRTRasterBand dataType=\"Byte\" band=\"" << band << "\">\n"
-            << "    <ColorInterp>" << colours[band - 1] << "</ColorInterp>\n";
-        for (int y = 0; y < size; y += 1000)
-            for (int x = 0; x < size; x += 1000) {
-                const int w = std::min(1000, size - x);
-                const int h = std::min(1000, size - y);
-                vrt << "    <SimpleSource><SourceFilename relativeToVRT=\"0\">" << source.string()
-                    << "</SourceFilename><SourceBand>" << band << "</SourceBand>"
-                    << "<SrcRect xOff=\"0\" yOff=\"0\" xSize=\"" << w << "\" ySize=\"" << h << "\"/>"
-                    << "<DstRect xOff=\"" << x << "\" yOff=\"" << y << "\" xSize=\"" << w << "\" ySize=\"" << h
-                    << "\"/></SimpleSource>\n";
-            }
-        vrt << "  </VRTRasterBand>\n";
-    }
-    vrt << "</VRTDataset>\n";
-    const fs::path path = folder / ("mosaic-" + std::to_string(size) + ".vrt");
-    std::ofstream(path) << vrt.str();
-    return path;
-}
-
 int child(int size, int tile, int overlap, const fs::path& folder, bool vectorize)
 {
     // Logs go to stderr: stdout carries the figures for the parent.
     (void)logging::initialise({"warning", true, std::nullopt});
     ensureGdalInitialised();
-    const fs::path vrt = makeMosaic(folder, size);
+    const fs::path vrt = bench::makeMosaic(folder, size);
     const auto start = std::chrono::steady_clock::now();
     auto source = RasterSource::open(vrt, {});
     if (!source) {

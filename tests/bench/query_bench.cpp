@@ -6,6 +6,7 @@
 // BTDDNet.
 //   query_bench [--sizes 2048,4096] [--preset tiny|base] [--tile N] [--batch B] [--threads T]
 //   query_bench --child SIZE PRESET TILE BATCH THREADS FOLDER   (internal)
+#include "bench_mosaic.h"
 #include "bench_timing.h"
 
 #include "common/logging.h"
@@ -41,34 +42,6 @@ long peakRssKiB()
     return -1;
 }
 
-// A size x size VRT mosaic of test_tiled.tif (1000 x 1000 aerial image, RD New, 0.25 m).
-fs::path makeMosaic(const fs::path& folder, int size)
-{
-    const fs::path source = fs::path(REFERMAP_TEST_DATA_DIR) / "real" / "test_tiled.tif";
-    std::ostringstream vrt;
-    vrt << "<VRTDataset rasterXSize=\"" << size << "\" rasterYSize=\"" << size << "\">\n"
-        << "  <GeoTransform>127375, 0.25, 0, 428250, 0, -0.25</GeoTransform>\n";
-    const char* colours[] = {"Red", "Green", "Blue"};
-    for (int band = 1; band <= 3; ++band) {
-        vrt << "  <VRTRasterBand dataType=\"Byte\" band=\"" << band << "\">\n"
-            << "    <ColorInterp>" << colours[band - 1] << "</ColorInterp>\n";
-        for (int y = 0; y < size; y += 1000)
-            for (int x = 0; x < size; x += 1000) {
-                const int w = std::min(1000, size - x);
-                const int h = std::min(1000, size - y);
-                vrt << "    <SimpleSource><SourceFilename relativeToVRT=\"0\">" << source.string()
-                    << "</SourceFilename><SourceBand>" << band << "</SourceBand><SrcRect xOff=\"0\" yOff=\"0\" xSize=\""
-                    << w << "\" ySize=\"" << h << "\"/><DstRect xOff=\"" << x << "\" yOff=\"" << y << "\" xSize=\""
-                    << w << "\" ySize=\"" << h << "\"/></SimpleSource>\n";
-            }
-        vrt << "  </VRTRasterBand>\n";
-    }
-    vrt << "</VRTDataset>\n";
-    const fs::path path = folder / ("mosaic-" + std::to_string(size) + ".vrt");
-    std::ofstream(path) << vrt.str();
-    return path;
-}
-
 int child(int size, const std::string& preset, int tile, int batch, int threads, const fs::path& folder)
 {
     (void)logging::initialise({"warning", true, std::nullopt});
@@ -93,7 +66,7 @@ int child(int size, const std::string& preset, int tile, int batch, int threads,
             return 1;
         }
     }
-    const fs::path raster = makeMosaic(folder, size);
+    const fs::path raster = bench::makeMosaic(folder, size);
     const std::string text = "the red roofs next to the road";
     if (tile == 0)
         tile = config.imageSize;
