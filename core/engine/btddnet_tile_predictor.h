@@ -16,7 +16,7 @@ namespace refermap::engine {
 // BTDDNet as a per-tile function for one query: the expression is tokenised, masked and kept on the
 // device once; each call normalises a batch of raster windows (ImageNet statistics, MODEL.md §7),
 // resizes them to the network's input size when the tiles differ from it, runs the network under
-// inference mode (autocast bf16 on CUDA, fp32 on the CPU) and returns each tile's foreground
+// inference mode (fp32 everywhere, TF32 matrix products on CUDA) and returns each tile's foreground
 // probability softmax([z_bg, z_fg])[fg] at the tile's size. Pixels without data go in as the mean
 // colour. One thread at a time.
 class BtddnetTilePredictor {

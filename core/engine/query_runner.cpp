@@ -161,7 +161,7 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
 
     const int tileSize = options.tileSize > 0 ? options.tileSize : defaultTileSize(predictor->model());
     const int overlap = options.overlap >= 0 ? options.overlap : tileSize / 4;
-    const int batch = options.batch > 0 ? options.batch : (device->is_cuda() ? 4 : 1);
+    const int batch = options.batch > 0 ? options.batch : (device->is_cuda() ? 8 : 1);
     const std::string fingerprint = runFingerprint(options, tileSize, overlap, batch, *device);
     report.runId = fmt::format("{:016x}", std::hash<std::string>{}(fingerprint));
 

@@ -26,7 +26,7 @@ struct QueryOptions {
     std::vector<int> bands; // 1-based; empty: automatic (see geo::RasterSource::open)
     std::optional<double> targetGsd;
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
-    int batch = 0;   // tiles per forward; 0: 1 on the CPU, 4 on CUDA
+    int batch = 0;   // tiles per forward; 0: 1 on the CPU, 8 on CUDA
     int threads = 0; // compute threads on the CPU; 0: every core
     bool resume = true; // continue from the run journal of an interrupted run of the same command
     double minAreaM2 = 0.0;
