@@ -16,9 +16,10 @@ packages=(
   # desktop application
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libgl-dev libxkbcommon-dev
-  # tests: GoogleTest, the Python references for parity tests, a virtual display
+  # tests: GoogleTest, the Python references for parity tests, a virtual display, the
+  # validators of the desktop files, and `file` (CPack's dpkg-shlibdeps step needs it)
   libgtest-dev libgmock-dev python3 python3-torch python3-torchvision python3-numpy
-  xvfb xauth
+  xvfb xauth desktop-file-utils appstream file
 )
 
 missing=()

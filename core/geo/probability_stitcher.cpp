@@ -128,7 +128,7 @@ Result<void> ProbabilityStitcher::addTile(int x, int y, int tileWidth, int tileH
     return {};
 }
 
-Result<void> ProbabilityStitcher::emit(int top, int bottom, int left, int right)
+Result<void> ProbabilityStitcher::sendFinished(int top, int bottom, int left, int right)
 {
     std::vector<float> computedWeights;
     for (int blockTop = top; blockTop < bottom; blockTop += rowsPerBlock) {
@@ -208,7 +208,7 @@ Result<void> ProbabilityStitcher::finishColumnsBefore(int rowEnd, int column)
     }
     if (column <= finishedColumns_)
         return {};
-    if (auto sent = emit(finishedRows_, bandEnd_, finishedColumns_, column); !sent)
+    if (auto sent = sendFinished(finishedRows_, bandEnd_, finishedColumns_, column); !sent)
         return sent;
     finishedColumns_ = column;
     release();
@@ -224,12 +224,12 @@ Result<void> ProbabilityStitcher::finishRowsBefore(int row)
         if (row < bandEnd_)
             return Error(ErrorCode::Internal, "rows finished inside a partly finished band")
                 .withDetail("band ends at " + std::to_string(bandEnd_) + ", rows finished to " + std::to_string(row));
-        if (auto sent = emit(finishedRows_, bandEnd_, finishedColumns_, width_); !sent)
+        if (auto sent = sendFinished(finishedRows_, bandEnd_, finishedColumns_, width_); !sent)
             return sent;
         finishedRows_ = bandEnd_;
     }
     if (row > finishedRows_) {
-        if (auto sent = emit(finishedRows_, row, 0, width_); !sent)
+        if (auto sent = sendFinished(finishedRows_, row, 0, width_); !sent)
             return sent;
         finishedRows_ = row;
     }

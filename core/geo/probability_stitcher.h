@@ -78,7 +78,7 @@ private:
     void tileWeights(const Chunk& chunk, int chunkRow, int chunkColumn, std::vector<float>& out) const;
     Chunk& chunkAt(int chunkRow, int chunkColumn);
     // Blends rows [top, bottom) x columns [left, right) (all final) and sends them.
-    Result<void> emit(int top, int bottom, int left, int right);
+    Result<void> sendFinished(int top, int bottom, int left, int right);
     // Frees chunks whose every pixel is finished.
     void release();
     bool finished(int row, int column) const;

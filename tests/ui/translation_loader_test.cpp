@@ -2,7 +2,7 @@
 #include "ui/translation_loader.h"
 
 #include <QApplication>
-#include <QLabel>
+#include <QDockWidget>
 #include <QMenuBar>
 #include <QStandardPaths>
 #include <QTest>
@@ -18,23 +18,36 @@ private slots:
     {
         QTest::addColumn<QString>("locale");
         QTest::addColumn<QString>("fileMenu");
-        QTest::addColumn<QString>("placeholder");
-        QTest::newRow("English") << "en_GB" << "&File" << "Open a raster to begin.";
-        QTest::newRow("German") << "de_DE" << "&Datei" << QString::fromUtf8("Öffnen Sie ein Rasterbild, um zu beginnen.");
-        QTest::newRow("Simplified Chinese") << "zh_CN" << QString::fromUtf8("文件(&F)") << QString::fromUtf8("打开栅格影像以开始。");
+        QTest::addColumn<QString>("layersPanel");
+        QTest::newRow("English") << "en_GB" << "&File" << "Layers";
+        QTest::newRow("German") << "de_DE" << "&Datei" << "Layer";
+        QTest::newRow("Simplified Chinese") << "zh_CN" << QString::fromUtf8("文件(&F)") << QString::fromUtf8("图层");
     }
 
     void translatesTheMenus()
     {
         QFETCH(QString, locale);
         QFETCH(QString, fileMenu);
-        QFETCH(QString, placeholder);
+        QFETCH(QString, layersPanel);
         QVERIFY(refermap::ui::installTranslations(*QCoreApplication::instance(), QLocale(locale)));
         refermap::ui::MainWindow window;
         QCOMPARE(window.menuBar()->actions().first()->text(), fileMenu);
-        auto* label = window.findChild<QLabel*>(QStringLiteral("placeholder"));
-        QVERIFY(label);
-        QCOMPARE(label->text(), placeholder);
+        auto* dock = window.findChild<QDockWidget*>(QStringLiteral("layersDock"));
+        QVERIFY(dock);
+        QCOMPARE(dock->windowTitle(), layersPanel);
+    }
+
+    // The settings' language switch: an open window follows without a restart.
+    void anOpenWindowFollowsALanguageSwitch()
+    {
+        refermap::ui::MainWindow window;
+        window.show();
+        QCOMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("&File"));
+        QVERIFY(refermap::ui::installTranslations(*QCoreApplication::instance(), QLocale(QStringLiteral("de_DE"))));
+        QTRY_COMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("&Datei"));
+        QCOMPARE(window.menuBar()->actions().at(3)->text(), QStringLiteral("&Werkzeuge"));
+        QVERIFY(refermap::ui::installTranslations(*QCoreApplication::instance(), QLocale(QStringLiteral("zh_CN"))));
+        QTRY_COMPARE(window.menuBar()->actions().first()->text(), QString::fromUtf8("文件(&F)"));
     }
 
     void unknownLocaleFallsBackToEnglish()
