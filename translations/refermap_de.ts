@@ -214,14 +214,6 @@ Einstellungen: %2</translation>
         <translation>Die Kanten der Maske zeichnen</translation>
     </message>
     <message>
-        <source>Heat map</source>
-        <translation>Heatmap</translation>
-    </message>
-    <message>
-        <source>Show the query&apos;s probabilities instead of the mask</source>
-        <translation>Die Wahrscheinlichkeiten der Abfrage statt der Maske anzeigen</translation>
-    </message>
-    <message>
         <source>Up</source>
         <translation>Nach oben</translation>
     </message>

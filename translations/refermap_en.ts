@@ -214,14 +214,6 @@ Settings: %2</translation>
         <translation>Draw the edges of the mask</translation>
     </message>
     <message>
-        <source>Heat map</source>
-        <translation>Heat map</translation>
-    </message>
-    <message>
-        <source>Show the query&apos;s probabilities instead of the mask</source>
-        <translation>Show the query&apos;s probabilities instead of the mask</translation>
-    </message>
-    <message>
         <source>Up</source>
         <translation>Up</translation>
     </message>

@@ -214,14 +214,6 @@ Settings: %2</source>
         <translation>绘制掩膜的边缘</translation>
     </message>
     <message>
-        <source>Heat map</source>
-        <translation>热力图</translation>
-    </message>
-    <message>
-        <source>Show the query&apos;s probabilities instead of the mask</source>
-        <translation>显示查询的概率而不是掩膜</translation>
-    </message>
-    <message>
         <source>Up</source>
         <translation>上移</translation>
     </message>

@@ -32,8 +32,6 @@ LayersPanel::LayersPanel(LayerModel* model, QWidget* parent)
     color_->setToolTip(tr("Colour of the selected mask layer"));
     outline_ = new QCheckBox(tr("Outline"), this);
     outline_->setToolTip(tr("Draw the edges of the mask"));
-    heatMap_ = new QCheckBox(tr("Heat map"), this);
-    heatMap_->setToolTip(tr("Show the query's probabilities instead of the mask"));
 
     auto button = [this](const QString& text, const QString& tip) {
         auto* b = new QToolButton(this);
@@ -53,7 +51,6 @@ LayersPanel::LayersPanel(LayerModel* model, QWidget* parent)
     style->addWidget(color_);
     auto* switches = new QHBoxLayout;
     switches->addWidget(outline_);
-    switches->addWidget(heatMap_);
     switches->addStretch(1);
     auto* buttons = new QHBoxLayout;
     for (QToolButton* b : {up_, down_, zoom_, export_, remove_})
@@ -83,10 +80,6 @@ LayersPanel::LayersPanel(LayerModel* model, QWidget* parent)
     connect(outline_, &QCheckBox::toggled, this, [this](bool on) {
         if (auto* mask = qobject_cast<MaskLayer*>(currentLayer()))
             mask->setShowsOutline(on);
-    });
-    connect(heatMap_, &QCheckBox::toggled, this, [this](bool on) {
-        if (auto* mask = qobject_cast<MaskLayer*>(currentLayer()))
-            mask->setShowsHeatMap(on);
     });
     connect(up_, &QToolButton::clicked, this, [this] {
         MapLayer* layer = currentLayer();
@@ -132,16 +125,14 @@ void LayersPanel::updateControls()
 {
     MapLayer* layer = currentLayer();
     auto* mask = qobject_cast<MaskLayer*>(layer);
-    const QSignalBlocker blockOpacity(opacity_), blockOutline(outline_), blockHeat(heatMap_);
+    const QSignalBlocker blockOpacity(opacity_), blockOutline(outline_);
     opacity_->setEnabled(layer != nullptr);
     opacity_->setValue(layer ? qRound(layer->opacity() * 100) : 100);
-    for (QWidget* w : std::initializer_list<QWidget*>{color_, outline_, heatMap_, export_})
+    for (QWidget* w : std::initializer_list<QWidget*>{color_, outline_, export_})
         w->setEnabled(mask != nullptr);
     for (QWidget* w : std::initializer_list<QWidget*>{up_, down_, zoom_, remove_})
         w->setEnabled(layer != nullptr);
     outline_->setChecked(mask && mask->showsOutline());
-    heatMap_->setChecked(mask && mask->showsHeatMap());
-    heatMap_->setEnabled(mask && !mask->probabilityPath().empty());
     QPixmap swatch(16, 16);
     swatch.fill(mask ? mask->color() : palette().color(QPalette::Button));
     color_->setIcon(QIcon(swatch));

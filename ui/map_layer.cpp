@@ -126,14 +126,6 @@ void MaskLayer::setShowsOutline(bool outline)
     emit appearanceChanged();
 }
 
-void MaskLayer::setShowsHeatMap(bool heatMap)
-{
-    if (heatMap == heatMap_)
-        return;
-    heatMap_ = heatMap;
-    emit appearanceChanged();
-}
-
 void MaskLayer::notifyPixelsChanged(const QRect& pixels)
 {
     emit pixelsChanged(pixels);

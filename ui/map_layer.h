@@ -116,8 +116,6 @@ public:
     void setColor(const QColor& color);
     bool showsOutline() const { return outline_; }
     void setShowsOutline(bool outline);
-    bool showsHeatMap() const { return heatMap_; }
-    void setShowsHeatMap(bool heatMap);
 
     bool isEdited() const { return mask_.isEdited(); }
     // Called by whoever changed the mask's pixels (an edit, its undo or redo): tells the canvas what
@@ -138,7 +136,6 @@ private:
     std::filesystem::path probabilityPath_;
     QColor color_;
     bool outline_ = true; // an opaque edge keeps small objects visible over any imagery
-    bool heatMap_ = false;
     bool wasEdited_ = false;
 };
 
