@@ -261,6 +261,14 @@ Einstellungen: %2</translation>
         <source>Mask colour</source>
         <translation>Maskenfarbe</translation>
     </message>
+    <message>
+        <source>Heat map</source>
+        <translation>Heatmap</translation>
+    </message>
+    <message>
+        <source>Show the query&apos;s probabilities instead of the mask</source>
+        <translation>Die Wahrscheinlichkeiten der Abfrage statt der Maske anzeigen</translation>
+    </message>
 </context>
 <context>
     <name>refermap::ui::LogPanel</name>

@@ -261,6 +261,14 @@ Settings: %2</translation>
         <source>Mask colour</source>
         <translation>Mask colour</translation>
     </message>
+    <message>
+        <source>Heat map</source>
+        <translation>Heat map</translation>
+    </message>
+    <message>
+        <source>Show the query&apos;s probabilities instead of the mask</source>
+        <translation>Show the query&apos;s probabilities instead of the mask</translation>
+    </message>
 </context>
 <context>
     <name>refermap::ui::LogPanel</name>

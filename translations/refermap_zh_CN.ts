@@ -261,6 +261,14 @@ Settings: %2</source>
         <source>Mask colour</source>
         <translation>掩膜颜色</translation>
     </message>
+    <message>
+        <source>Heat map</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <source>Show the query&apos;s probabilities instead of the mask</source>
+        <translation>显示查询的概率而不是掩膜</translation>
+    </message>
 </context>
 <context>
     <name>refermap::ui::LogPanel</name>

@@ -32,6 +32,9 @@ LayersPanel::LayersPanel(LayerModel* model, QWidget* parent)
     color_->setToolTip(tr("Colour of the selected mask layer"));
     outline_ = new QCheckBox(tr("Outline"), this);
     outline_->setToolTip(tr("Draw the edges of the mask"));
+    heatMap_ = new QCheckBox(tr("Heat map"), this);
+    heatMap_->setObjectName(QStringLiteral("heatMapSwitch"));
+    heatMap_->setToolTip(tr("Show the query's probabilities instead of the mask"));
 
     auto button = [this](const QString& text, const QString& tip) {
         auto* b = new QToolButton(this);
@@ -51,6 +54,7 @@ LayersPanel::LayersPanel(LayerModel* model, QWidget* parent)
     style->addWidget(color_);
     auto* switches = new QHBoxLayout;
     switches->addWidget(outline_);
+    switches->addWidget(heatMap_);
     switches->addStretch(1);
     auto* buttons = new QHBoxLayout;
     for (QToolButton* b : {up_, down_, zoom_, export_, remove_})
@@ -80,6 +84,10 @@ LayersPanel::LayersPanel(LayerModel* model, QWidget* parent)
     connect(outline_, &QCheckBox::toggled, this, [this](bool on) {
         if (auto* mask = qobject_cast<MaskLayer*>(currentLayer()))
             mask->setShowsOutline(on);
+    });
+    connect(heatMap_, &QCheckBox::toggled, this, [this](bool on) {
+        if (auto* mask = qobject_cast<MaskLayer*>(currentLayer()))
+            mask->setShowsHeatMap(on);
     });
     connect(up_, &QToolButton::clicked, this, [this] {
         MapLayer* layer = currentLayer();
@@ -125,7 +133,7 @@ void LayersPanel::updateControls()
 {
     MapLayer* layer = currentLayer();
     auto* mask = qobject_cast<MaskLayer*>(layer);
-    const QSignalBlocker blockOpacity(opacity_), blockOutline(outline_);
+    const QSignalBlocker blockOpacity(opacity_), blockOutline(outline_), blockHeat(heatMap_);
     opacity_->setEnabled(layer != nullptr);
     opacity_->setValue(layer ? qRound(layer->opacity() * 100) : 100);
     for (QWidget* w : std::initializer_list<QWidget*>{color_, outline_, export_})
@@ -133,6 +141,8 @@ void LayersPanel::updateControls()
     for (QWidget* w : std::initializer_list<QWidget*>{up_, down_, zoom_, remove_})
         w->setEnabled(layer != nullptr);
     outline_->setChecked(mask && mask->showsOutline());
+    heatMap_->setChecked(mask && mask->showsHeatMap());
+    heatMap_->setEnabled(mask && !mask->probabilityPath().empty());
     QPixmap swatch(16, 16);
     swatch.fill(mask ? mask->color() : palette().color(QPalette::Button));
     color_->setIcon(QIcon(swatch));

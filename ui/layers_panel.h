@@ -14,8 +14,8 @@ class MapLayer;
 class MaskLayer;
 
 // The layers panel (QGIS conventions): the layer list, top layer first, with a visibility check box
-// and in-place rename (F2 / double-click); below it the selected layer's opacity, colour and outline
-// switch, and buttons to move it up or down, zoom to it, export or remove it.
+// and in-place rename (F2 / double-click); below it the selected layer's opacity, colour, outline and
+// heat-map switches, and buttons to move it up or down, zoom to it, export or remove it.
 class LayersPanel : public QWidget {
     Q_OBJECT
 
@@ -40,6 +40,7 @@ private:
     QSlider* opacity_ = nullptr;
     QToolButton* color_ = nullptr;
     QCheckBox* outline_ = nullptr;
+    QCheckBox* heatMap_ = nullptr;
     QToolButton* up_ = nullptr;
     QToolButton* down_ = nullptr;
     QToolButton* zoom_ = nullptr;

@@ -393,7 +393,13 @@ bool MainWindow::openPath(const QString& path)
 
 bool MainWindow::openRaster(const QString& path)
 {
-    auto layer = RasterLayer::open(path.toStdString());
+    // Shown with the stretch the queries use (the settings'), so the map shows what the model sees.
+    geo::RasterViewOptions options;
+    options.stretch.lowPercent = settings_.stretchLowPercent;
+    options.stretch.highPercent = settings_.stretchHighPercent;
+    for (int band : settings_.bands)
+        options.bands.push_back(band);
+    auto layer = RasterLayer::open(path.toStdString(), options);
     if (!layer) {
         showMessage(tr("Cannot open %1: %2").arg(path, QString::fromStdString(layer.error().message())), true);
         return false;

@@ -126,6 +126,9 @@ void MapCanvas::syncLayers()
         rasters_.clear();
         for (auto& [mask, entry] : masks_)
             dropOverlays(entry.id, nullptr, nullptr);
+        for (auto& [mask, heat] : heatMaps_)
+            tiles_->removeLayer(heat.tiles.id);
+        heatMaps_.clear();
         const bool hadFrame = frame_ != nullptr;
         frame_ = frame;
         if (frame_ && (!hadFrame || !viewInitialised_)) {
@@ -148,6 +151,7 @@ void MapCanvas::syncLayers()
     for (auto it = masks_.begin(); it != masks_.end();) {
         if (std::find(masks.begin(), masks.end(), it->first) == masks.end()) {
             dropOverlays(it->second.id, nullptr, nullptr);
+            dropHeatMap(it->first);
             it = masks_.erase(it);
         } else {
             ++it;
@@ -165,6 +169,7 @@ void MapCanvas::syncLayers()
         rasters_[raster] = RasterEntry {tiles_->addLayer(std::move(clone).value(), transform), transform};
     }
     for (MaskLayer* mask : masks) {
+        syncHeatMap(mask);
         auto found = masks_.find(mask);
         if (found != masks_.end()) {
             found->second.transform = transformFor(mask->raster());
@@ -190,6 +195,38 @@ void MapCanvas::syncLayers()
     viewUpdated();
 }
 
+void MapCanvas::syncHeatMap(MaskLayer* mask)
+{
+    const bool wanted = mask->showsHeatMap() && !mask->probabilityPath().empty();
+    if (!wanted) {
+        dropHeatMap(mask);
+        return;
+    }
+    if (heatMaps_.count(mask))
+        return;
+    geo::RasterViewOptions options;
+    options.heatMap = true;
+    options.zoomedOut = geo::ViewResampling::Average;
+    auto renderer = geo::RasterViewRenderer::open(mask->probabilityPath(), options);
+    if (!renderer.ok()) {
+        spdlog::warn("the heat map of \"{}\" cannot be drawn: {}", mask->name().toStdString(), renderer.error().message());
+        return;
+    }
+    const int width = renderer.value().width(), height = renderer.value().height();
+    const LayerFrameTransform transform = transformFor(mask->raster());
+    heatMaps_[mask] = HeatMapEntry {RasterEntry {tiles_->addLayer(std::move(renderer).value(), transform), transform},
+                                    width, height};
+}
+
+void MapCanvas::dropHeatMap(const MaskLayer* mask)
+{
+    auto found = heatMaps_.find(mask);
+    if (found == heatMaps_.end())
+        return;
+    tiles_->removeLayer(found->second.tiles.id);
+    heatMaps_.erase(found);
+}
+
 void MapCanvas::forgetLayer(MapLayer* layer)
 {
     if (layer->kind() == MapLayer::Kind::Raster) {
@@ -207,6 +244,7 @@ void MapCanvas::forgetLayer(MapLayer* layer)
         }
     } else {
         auto* mask = static_cast<MaskLayer*>(layer);
+        dropHeatMap(mask);
         auto found = masks_.find(mask);
         if (found != masks_.end()) {
             dropOverlays(found->second.id, nullptr, nullptr);
@@ -506,8 +544,11 @@ void MapCanvas::paintEvent(QPaintEvent*)
                 drawRaster(painter, raster, found->second, missing);
         } else {
             auto* mask = static_cast<MaskLayer*>(layer);
+            auto heat = heatMaps_.find(mask);
             auto found = masks_.find(mask);
-            if (found != masks_.end())
+            if (mask->showsHeatMap() && heat != heatMaps_.end())
+                drawTiles(painter, mask->opacity(), heat->second.width, heat->second.height, heat->second.tiles, missing);
+            else if (found != masks_.end())
                 drawMask(painter, mask, found->second, budgetLeft, timer);
         }
     }
@@ -533,10 +574,15 @@ void MapCanvas::paintEvent(QPaintEvent*)
 void MapCanvas::drawRaster(
     QPainter& painter, RasterLayer* layer, const RasterEntry& entry, std::vector<TileKey>& missing)
 {
-    painter.setOpacity(layer->opacity());
+    drawTiles(painter, layer->opacity(), layer->renderer().width(), layer->renderer().height(), entry, missing);
+}
+
+void MapCanvas::drawTiles(QPainter& painter, double opacity, int width, int height, const RasterEntry& entry,
+                          std::vector<TileKey>& missing)
+{
+    painter.setOpacity(opacity);
     const QRectF visible = view_.visibleRaster();
-    const QRectF extent
-        = fromLayer(QRectF(0, 0, layer->renderer().width(), layer->renderer().height()), entry.transform);
+    const QRectF extent = fromLayer(QRectF(0, 0, width, height), entry.transform);
     const QRectF wanted = visible & extent;
     if (wanted.isEmpty())
         return;

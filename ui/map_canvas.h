@@ -162,6 +162,17 @@ private:
     RasterLayer* frame_ = nullptr;
     std::unordered_map<const RasterLayer*, RasterEntry> rasters_;
     std::unordered_map<const MaskLayer*, MaskEntry> masks_;
+    // Probability heat maps of the mask layers showing one (their query's probability raster).
+    struct HeatMapEntry {
+        RasterEntry tiles;
+        int width = 0;
+        int height = 0;
+    };
+    std::unordered_map<const MaskLayer*, HeatMapEntry> heatMaps_;
+    void syncHeatMap(MaskLayer* mask);
+    void dropHeatMap(const MaskLayer* mask);
+    void drawTiles(QPainter& painter, double opacity, int width, int height, const RasterEntry& entry,
+                   std::vector<TileKey>& missing);
     int nextMaskId_ = 1;
     std::unordered_map<TileKey, OverlayTile, TileKeyHash> overlays_;
     std::list<TileKey> overlayLru_;

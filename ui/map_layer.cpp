@@ -13,7 +13,9 @@ QJsonObject QuerySettings::toJson() const
     return QJsonObject{{QStringLiteral("model"), modelFile},     {QStringLiteral("model_sha256"), modelSha256},
                        {QStringLiteral("device"), device},       {QStringLiteral("tile"), tile},
                        {QStringLiteral("overlap"), overlap},     {QStringLiteral("threshold"), threshold},
-                       {QStringLiteral("bands"), bands},         {QStringLiteral("scope"), scope}};
+                       {QStringLiteral("bands"), bands},         {QStringLiteral("scope"), scope},
+                       {QStringLiteral("stretch_low_percent"), stretchLowPercent},
+                       {QStringLiteral("stretch_high_percent"), stretchHighPercent}};
 }
 
 QuerySettings QuerySettings::fromJson(const QJsonObject& json)
@@ -27,6 +29,8 @@ QuerySettings QuerySettings::fromJson(const QJsonObject& json)
     settings.threshold = json.value(QStringLiteral("threshold")).toDouble(settings.threshold);
     settings.bands = json.value(QStringLiteral("bands")).toString();
     settings.scope = json.value(QStringLiteral("scope")).toString(settings.scope);
+    settings.stretchLowPercent = json.value(QStringLiteral("stretch_low_percent")).toDouble(settings.stretchLowPercent);
+    settings.stretchHighPercent = json.value(QStringLiteral("stretch_high_percent")).toDouble(settings.stretchHighPercent);
     return settings;
 }
 
@@ -123,6 +127,14 @@ void MaskLayer::setShowsOutline(bool outline)
     if (outline == outline_)
         return;
     outline_ = outline;
+    emit appearanceChanged();
+}
+
+void MaskLayer::setShowsHeatMap(bool heatMap)
+{
+    if (heatMap == heatMap_)
+        return;
+    heatMap_ = heatMap;
     emit appearanceChanged();
 }
 

@@ -25,6 +25,8 @@ struct QuerySettings {
     double threshold = 0.5;
     QString bands;       // "" (automatic) or e.g. "3,2,1"
     QString scope = QStringLiteral("raster"); // "raster" or "view" (the visible extent)
+    double stretchLowPercent = 2.0;
+    double stretchHighPercent = 98.0;
 
     QJsonObject toJson() const;
     static QuerySettings fromJson(const QJsonObject& json);
@@ -116,6 +118,9 @@ public:
     void setColor(const QColor& color);
     bool showsOutline() const { return outline_; }
     void setShowsOutline(bool outline);
+    // Draws the query's probabilities as a heat map instead of the mask (needs probabilityPath()).
+    bool showsHeatMap() const { return heatMap_; }
+    void setShowsHeatMap(bool heatMap);
 
     bool isEdited() const { return mask_.isEdited(); }
     // Called by whoever changed the mask's pixels (an edit, its undo or redo): tells the canvas what
@@ -136,6 +141,7 @@ private:
     std::filesystem::path probabilityPath_;
     QColor color_;
     bool outline_ = true; // an opaque edge keeps small objects visible over any imagery
+    bool heatMap_ = false;
     bool wasEdited_ = false;
 };
 

@@ -178,7 +178,9 @@ Result<project::ProjectSession> ProjectController::snapshot(const project::ViewS
         QJsonArray bands;
         for (int band : raster->options().bands)
             bands.append(band);
-        record.settingsJson = jsonText(QJsonObject{{QStringLiteral("bands"), bands}});
+        record.settingsJson = jsonText(QJsonObject{{QStringLiteral("bands"), bands},
+                                                   {QStringLiteral("stretch_low_percent"), raster->options().stretch.lowPercent},
+                                                   {QStringLiteral("stretch_high_percent"), raster->options().stretch.highPercent}});
         session.rasters.push_back(std::move(record));
     }
     for (MaskLayer* mask : layers_.maskLayers()) {
@@ -377,6 +379,8 @@ Result<std::optional<project::ViewState>> ProjectController::open(const QString&
         const QJsonObject settings = jsonObject(record.settingsJson);
         for (const auto& band : settings.value(QStringLiteral("bands")).toArray())
             options.bands.push_back(band.toInt());
+        options.stretch.lowPercent = settings.value(QStringLiteral("stretch_low_percent")).toDouble(options.stretch.lowPercent);
+        options.stretch.highPercent = settings.value(QStringLiteral("stretch_high_percent")).toDouble(options.stretch.highPercent);
         auto layer = RasterLayer::open(record.path, options);
         if (!layer) {
             problems << tr("Raster '%1' was not opened: %2")

@@ -98,6 +98,8 @@ bool QueryController::run(RasterLayer* raster, const QString& text, const AppSet
     options.threshold = settings.threshold;
     for (int band : settings.bands)
         options.bands.push_back(band);
+    options.stretchLowPercent = settings.stretchLowPercent;
+    options.stretchHighPercent = settings.stretchHighPercent;
     options.resume = false; // each query has a new folder; an interrupted one is removed
 
     QuerySettings stored;
@@ -111,6 +113,8 @@ bool QueryController::run(RasterLayer* raster, const QString& text, const AppSet
         bands << QString::number(band);
     stored.bands = bands.join(QLatin1Char(','));
     stored.scope = window ? QStringLiteral("view") : QStringLiteral("raster");
+    stored.stretchLowPercent = settings.stretchLowPercent;
+    stored.stretchHighPercent = settings.stretchHighPercent;
 
     const std::filesystem::path folder = newQueryFolder(outputRoot_);
     raster_ = raster;

@@ -51,16 +51,32 @@ std::string fileIdentity(const std::filesystem::path& path)
     return fmt::format("{}|{}|{}", absolute.string(), status ? 0 : size, status ? 0 : modified);
 }
 
+} // namespace
+
+// CUDA: 8 (docs/gpu.md). CPU: as many network inputs as make about 128k pixels per forward, at most
+// 8: a small network's forward is short, and between forwards libtorch's OpenMP threads fall asleep
+// and must be woken, which made the 128-pixel demo model run 1.8 times slower on 2 cores at one tile
+// per forward than at 8 (tests/bench/query_bench). Batch 16 was no faster and held more memory.
+int defaultQueryBatch(const c10::Device& device, int networkSize)
+{
+    if (device.is_cuda())
+        return 8;
+    const long pixels = static_cast<long>(networkSize) * networkSize;
+    return static_cast<int>(std::clamp(128L * 1024L / std::max(1L, pixels), 1L, 8L));
+}
+
+namespace {
+
 // Everything the probabilities depend on; a journal with another fingerprint is not resumed.
 std::string runFingerprint(const QueryOptions& options, int tileSize, int overlap, int batch, const c10::Device& device)
 {
     std::string bands;
     for (int band : options.bands)
         bands += std::to_string(band) + ",";
-    return fmt::format("raster={} model={} query={} tile={} overlap={} bands={} gsd={} device={} batch={}",
+    return fmt::format("raster={} model={} query={} tile={} overlap={} bands={} gsd={} device={} batch={} stretch={:.17g},{:.17g}",
         fileIdentity(options.raster), fileIdentity(options.model), options.text, tileSize, overlap, bands,
         options.targetGsd ? fmt::format("{:.17g}", *options.targetGsd) : "native", device.type() == c10::kCUDA ? "cuda" : "cpu",
-        batch);
+        batch, options.stretchLowPercent, options.stretchHighPercent);
 }
 
 // The probability byte round(p * 255) >= level holds exactly when p >= (level - 0.5) / 255, and the
@@ -140,6 +156,8 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     geo::RasterSourceOptions sourceOptions;
     sourceOptions.bands = options.bands;
     sourceOptions.targetGsd = options.targetGsd;
+    sourceOptions.stretch.lowPercent = options.stretchLowPercent;
+    sourceOptions.stretch.highPercent = options.stretchHighPercent;
     auto source = geo::RasterSource::open(options.raster, sourceOptions);
     if (!source)
         return source.error();
@@ -161,7 +179,7 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
 
     const int tileSize = options.tileSize > 0 ? options.tileSize : defaultTileSize(predictor->model());
     const int overlap = options.overlap >= 0 ? options.overlap : tileSize / 4;
-    const int batch = options.batch > 0 ? options.batch : (device->is_cuda() ? 8 : 1);
+    const int batch = options.batch > 0 ? options.batch : defaultQueryBatch(*device, predictor->networkSize());
     const std::string fingerprint = runFingerprint(options, tileSize, overlap, batch, *device);
     report.runId = fmt::format("{:016x}", std::hash<std::string>{}(fingerprint));
 

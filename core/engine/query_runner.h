@@ -4,6 +4,8 @@
 #include "common/result.h"
 #include "geo/raster_pipeline.h"
 
+#include <c10/core/Device.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -25,8 +27,11 @@ struct QueryOptions {
     double threshold = 0.5; // foreground when the probability is >= this
     std::vector<int> bands; // 1-based; empty: automatic (see geo::RasterSource::open)
     std::optional<double> targetGsd;
+    // The global contrast stretch of every band (percentiles of its values), as the display uses.
+    double stretchLowPercent = 2.0;
+    double stretchHighPercent = 98.0;
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
-    int batch = 0;   // tiles per forward; 0: 1 on the CPU, 8 on CUDA
+    int batch = 0;   // tiles per forward; 0: defaultQueryBatch() (8 on CUDA; 1 to 8 on the CPU by network size)
     int threads = 0; // compute threads on the CPU; 0: every core
     bool resume = true; // continue from the run journal of an interrupted run of the same command
     double minAreaM2 = 0.0;
@@ -55,6 +60,9 @@ struct QueryReport {
 // model, an empty or overlong query, an unknown device, an unwritable output folder. A tile that fails
 // is reported with its reason and left without data. Errors name the file, key or tile.
 Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feedback);
+
+// Tiles per forward when QueryOptions::batch is 0, for a network of networkSize x networkSize inputs.
+int defaultQueryBatch(const c10::Device& device, int networkSize);
 
 // Where the run journal of a query writing `output` lives.
 std::filesystem::path runJournalPath(const std::filesystem::path& output);

@@ -10,12 +10,40 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <cstring>
 
 namespace refermap::geo {
 
 namespace {
+
+struct HeatColour {
+    std::uint8_t red, green, blue, alpha;
+};
+
+// The heat-map ramp for a probability byte: blue (low), cyan, yellow, red (high), linear between the
+// stops; transparent at 0, then more opaque as the probability rises, so that low values do not
+// hide the image.
+HeatColour heatColour(std::uint8_t probability)
+{
+    if (probability == 0)
+        return {0, 0, 0, 0};
+    struct Stop {
+        float at, red, green, blue;
+    };
+    static constexpr Stop stops[] = {{0.0f, 40, 60, 220}, {0.35f, 0, 210, 230}, {0.65f, 250, 230, 40}, {1.0f, 230, 30, 20}};
+    const float t = probability / 255.0f;
+    std::size_t i = 0;
+    while (i + 2 < std::size(stops) && t > stops[i + 1].at)
+        ++i;
+    const Stop& a = stops[i];
+    const Stop& b = stops[i + 1];
+    const float f = std::clamp((t - a.at) / (b.at - a.at), 0.0f, 1.0f);
+    auto mix = [f](float x, float y) { return static_cast<std::uint8_t>(std::lround(x + (y - x) * f)); };
+    return {mix(a.red, b.red), mix(a.green, b.green), mix(a.blue, b.blue),
+            static_cast<std::uint8_t>(std::lround(60.0f + 195.0f * t))};
+}
 
 constexpr std::int64_t maximumOutputPixels = std::int64_t(1) << 26;
 
@@ -141,7 +169,9 @@ Result<RasterViewRenderer> RasterViewRenderer::open(const std::filesystem::path&
     // The band checks and the stretch are RasterSource's own (the query pipeline's), so the display
     // and the model agree. A precomputed stretch goes through as fixed ranges: validated, not resampled.
     RasterSourceOptions sourceOptions;
-    sourceOptions.bands = options.bands.empty() ? defaultBands(*renderer.dataset_) : options.bands;
+    sourceOptions.bands = options.heatMap ? std::vector<int>{1}
+        : options.bands.empty()          ? defaultBands(*renderer.dataset_)
+                                         : options.bands;
     sourceOptions.stretch = options.stretch;
     if (options.precomputedStretch) {
         if (options.precomputedStretch->size() != sourceOptions.bands.size())
@@ -335,7 +365,8 @@ Result<void> RasterViewRenderer::render(const PixelWindow& window, int outWidth,
         for (std::size_t i = 0; i < cells; ++i) {
             const float value = values[i];
             if (mask[i] != 0 && std::isfinite(value) && !(hasNodata && value == nodata)) {
-                out[i] = static_cast<GByte>(std::lround(stretch.apply(value) * 255.0f));
+                out[i] = options_.heatMap ? static_cast<GByte>(std::clamp(std::lround(value), 0L, 255L))
+                                          : static_cast<GByte>(std::lround(stretch.apply(value) * 255.0f));
                 alpha[i] = std::max(alpha[i], mask[i]);
             }
         }
@@ -350,6 +381,15 @@ Result<void> RasterViewRenderer::render(const PixelWindow& window, int outWidth,
             std::uint8_t* pixel = line + static_cast<std::size_t>(column) * 4;
             if (!alpha[source])
                 continue;
+            if (options_.heatMap) {
+                const std::uint8_t probability = channels[0][source];
+                const HeatColour colour = heatColour(probability);
+                pixel[0] = colour.red;
+                pixel[1] = colour.green;
+                pixel[2] = colour.blue;
+                pixel[3] = static_cast<std::uint8_t>(std::min<int>(alpha[source], colour.alpha));
+                continue;
+            }
             for (std::size_t channel = 0; channel < 3; ++channel)
                 pixel[channel] = channels[std::min(channel, channels.size() - 1)][source];
             pixel[3] = alpha[source];

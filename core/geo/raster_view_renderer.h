@@ -32,6 +32,10 @@ struct RasterViewOptions {
     // A stretch already computed (e.g. RasterSource::stretch() of the query pipeline): used as is,
     // nothing is sampled. Must have one entry per display band.
     std::optional<PercentileStretch> precomputedStretch;
+    // A probability heat map: band 1 holds probabilities as bytes (0..255 = 0..1, as the query's
+    // probability raster) and is drawn through a colour ramp (blue, cyan, yellow, red) without any
+    // stretch; 0 is transparent and the opacity rises with the probability. `bands` is ignored.
+    bool heatMap = false;
     // When the output pixel covers more than one source pixel (zoomed out).
     ViewResampling zoomedOut = ViewResampling::Average;
     // When the output pixel covers one source pixel or less (1:1 or zoomed in).

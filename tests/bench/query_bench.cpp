@@ -70,6 +70,8 @@ int child(int size, const std::string& preset, int tile, int batch, int threads,
     const std::string text = "the red roofs next to the road";
     if (tile == 0)
         tile = config.imageSize;
+    if (batch == 0)
+        batch = engine::defaultQueryBatch(c10::Device(c10::kCPU), config.imageSize);
 
     // The floor: one batch of real tiles through the same predictor, best of a few runs.
     double batchSeconds = 0.0;
@@ -124,7 +126,7 @@ int main(int argc, char** argv)
     std::vector<int> sizes{2048, 4096};
     std::string preset = "tiny";
     int tile = 0;
-    int batch = 1;
+    int batch = 0; // 0: the query's default for the network (engine::defaultQueryBatch)
     int threads = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string option = argv[i];
@@ -149,8 +151,9 @@ int main(int argc, char** argv)
     }
     const fs::path folder = fs::temp_directory_path() / ("refermap-query-bench-" + std::to_string(::getpid()));
     fs::create_directories(folder);
-    std::printf("query_bench: preset %s, tile %s, batch %d, BLAS %s\n", preset.c_str(),
-                tile ? std::to_string(tile).c_str() : "model size", batch, model::detectBlasBackend().name.c_str());
+    std::printf("query_bench: preset %s, tile %s, batch %s, BLAS %s\n", preset.c_str(),
+                tile ? std::to_string(tile).c_str() : "model size",
+                batch ? std::to_string(batch).c_str() : "the query's default", model::detectBlasBackend().name.c_str());
     std::printf("%8s %7s %9s %9s %9s %8s %10s\n", "size", "tiles", "wall s", "model s", "floor s", "wall/fl",
                 "peak RSS");
     long firstRss = 0;

@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -146,6 +147,26 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(magentaPixels() > scene + 50, 10000);
         layer->setVisible(false);
         QTRY_COMPARE(magentaPixels(), scene);
+
+        // The heat map draws the query's probabilities instead: the ramp's strong red where the
+        // model is sure (the tank), none of it while the layer is hidden.
+        auto heatRedPixels = [&window] {
+            const QImage shot = window.canvas().grab().toImage();
+            int count = 0;
+            for (int y = 0; y < shot.height(); ++y)
+                for (int x = 0; x < shot.width(); ++x) {
+                    const QColor c = shot.pixelColor(x, y);
+                    count += (c.red() > 200 && c.green() < 60 && c.blue() < 50) ? 1 : 0;
+                }
+            return count;
+        };
+        const int sceneRed = heatRedPixels();
+        auto* heatSwitch = window.findChild<QCheckBox*>(QStringLiteral("heatMapSwitch"));
+        QVERIFY(heatSwitch && heatSwitch->isEnabled());
+        layer->setVisible(true);
+        heatSwitch->setChecked(true);
+        QVERIFY(layer->showsHeatMap());
+        QTRY_VERIFY_WITH_TIMEOUT(heatRedPixels() > sceneRed + 20, 10000);
     }
 
     void aCancelledQueryLeavesNothingAndTheUiStaysResponsive()

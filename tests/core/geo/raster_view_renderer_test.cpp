@@ -488,5 +488,34 @@ TEST_F(RasterViewRendererTest, PrecomputedStretchIsUsedAsIs)
     EXPECT_EQ(renderer->stretch().sampleSource(), source->stretch().sampleSource());
 }
 
+TEST_F(RasterViewRendererTest, HeatMapShowsProbabilitiesThroughTheRamp)
+{
+    // Probability bytes 0, 64, 128, 192, 255 in columns: no stretch, 0 transparent, blue for low
+    // values, red for certain ones, opacity rising with the probability.
+    const fs::path file = writeConstant("probability.tif", 5, 4, 0);
+    {
+        GdalDatasetPtr dataset(GDALDataset::Open(file.c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+        std::vector<GByte> row{0, 64, 128, 192, 255};
+        for (int y = 0; y < 4; ++y)
+            ASSERT_EQ(dataset->GetRasterBand(1)->RasterIO(GF_Write, 0, y, 5, 1, row.data(), 5, 1, GDT_Byte, 0, 0, nullptr),
+                      CE_None);
+    }
+    RasterViewOptions options;
+    options.heatMap = true;
+    options.bands = {3}; // ignored: a heat map reads band 1
+    auto renderer = RasterViewRenderer::open(file, options);
+    ASSERT_TRUE(renderer) << renderer.error().message();
+    auto image = renderer->render({0.0, 0.0, 5.0, 4.0}, 5, 4);
+    ASSERT_TRUE(image);
+    auto pixel = [&](int column) { return &(*image)[static_cast<std::size_t>(column) * 4]; };
+    EXPECT_EQ(pixel(0)[3], 0);
+    for (int column = 1; column < 5; ++column)
+        EXPECT_GT(pixel(column)[3], pixel(column - 1)[3]) << column;
+    EXPECT_GT(pixel(1)[2], pixel(1)[0]); // low: blue
+    EXPECT_GT(pixel(4)[0], 200);         // certain: red
+    EXPECT_LT(pixel(4)[1], 60);
+    EXPECT_EQ(pixel(4)[3], 255);
+}
+
 } // namespace
 } // namespace refermap::geo
