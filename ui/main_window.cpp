@@ -21,6 +21,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -575,8 +576,8 @@ void MainWindow::exportLayer(MaskLayer* layer)
     if (layer->isEdited() || maskPath.empty()) {
         const QString folder = QDir(queryOutputRoot()).filePath(QStringLiteral("exports"));
         QDir().mkpath(folder);
-        maskPath = std::filesystem::path(folder.toStdString()) / ("edited-mask-" + std::to_string(layer->projectId()) + "-"
-                                                                 + std::to_string(reinterpret_cast<std::uintptr_t>(layer)) + ".tif");
+        const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+        maskPath = std::filesystem::path(folder.toStdString()) / ("edited-mask-" + stamp.toStdString() + ".tif");
         ProgressFeedback feedback;
         if (auto saved = layer->mask().save(maskPath, feedback); !saved) {
             showMessage(tr("Cannot write the edited mask: %1").arg(QString::fromStdString(saved.error().message())), true);
