@@ -53,16 +53,13 @@ std::string fileIdentity(const std::filesystem::path& path)
 
 } // namespace
 
-// CUDA: 8 (docs/gpu.md). CPU: as many network inputs as make about 128k pixels per forward, at most
-// 8: a small network's forward is short, and between forwards libtorch's OpenMP threads fall asleep
-// and must be woken, which made the 128-pixel demo model run 1.8 times slower on 2 cores at one tile
-// per forward than at 8 (tests/bench/query_bench). Batch 16 was no faster and held more memory.
-int defaultQueryBatch(const c10::Device& device, int networkSize)
+// CUDA: 8 (docs/gpu.md). CPU: 1. Batches of 8 ran the 128-pixel demo model 2.1 times faster on 2
+// cores (fewer wake-ups of libtorch's OpenMP threads between forwards), but the query's peak memory
+// then grew with the raster (448 MiB at 2048², 1.07 GiB at 4096², against 266 / 315 MiB at batch 1),
+// so they stay an option (--batch) until that growth is found.
+int defaultQueryBatch(const c10::Device& device)
 {
-    if (device.is_cuda())
-        return 8;
-    const long pixels = static_cast<long>(networkSize) * networkSize;
-    return static_cast<int>(std::clamp(128L * 1024L / std::max(1L, pixels), 1L, 8L));
+    return device.is_cuda() ? 8 : 1;
 }
 
 namespace {
@@ -179,7 +176,7 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
 
     const int tileSize = options.tileSize > 0 ? options.tileSize : defaultTileSize(predictor->model());
     const int overlap = options.overlap >= 0 ? options.overlap : tileSize / 4;
-    const int batch = options.batch > 0 ? options.batch : defaultQueryBatch(*device, predictor->networkSize());
+    const int batch = options.batch > 0 ? options.batch : defaultQueryBatch(*device);
     const std::string fingerprint = runFingerprint(options, tileSize, overlap, batch, *device);
     report.runId = fmt::format("{:016x}", std::hash<std::string>{}(fingerprint));
 

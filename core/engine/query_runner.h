@@ -31,7 +31,7 @@ struct QueryOptions {
     double stretchLowPercent = 2.0;
     double stretchHighPercent = 98.0;
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
-    int batch = 0;   // tiles per forward; 0: defaultQueryBatch() (8 on CUDA; 1 to 8 on the CPU by network size)
+    int batch = 0;   // tiles per forward; 0: defaultQueryBatch() (8 on CUDA, 1 on the CPU)
     int threads = 0; // compute threads on the CPU; 0: every core
     bool resume = true; // continue from the run journal of an interrupted run of the same command
     double minAreaM2 = 0.0;
@@ -61,8 +61,8 @@ struct QueryReport {
 // is reported with its reason and left without data. Errors name the file, key or tile.
 Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feedback);
 
-// Tiles per forward when QueryOptions::batch is 0, for a network of networkSize x networkSize inputs.
-int defaultQueryBatch(const c10::Device& device, int networkSize);
+// Tiles per forward when QueryOptions::batch is 0.
+int defaultQueryBatch(const c10::Device& device);
 
 // Where the run journal of a query writing `output` lives.
 std::filesystem::path runJournalPath(const std::filesystem::path& output);

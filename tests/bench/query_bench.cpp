@@ -71,7 +71,7 @@ int child(int size, const std::string& preset, int tile, int batch, int threads,
     if (tile == 0)
         tile = config.imageSize;
     if (batch == 0)
-        batch = engine::defaultQueryBatch(c10::Device(c10::kCPU), config.imageSize);
+        batch = engine::defaultQueryBatch(c10::Device(c10::kCPU));
 
     // The floor: one batch of real tiles through the same predictor, best of a few runs.
     double batchSeconds = 0.0;
@@ -126,7 +126,7 @@ int main(int argc, char** argv)
     std::vector<int> sizes{2048, 4096};
     std::string preset = "tiny";
     int tile = 0;
-    int batch = 0; // 0: the query's default for the network (engine::defaultQueryBatch)
+    int batch = 0; // 0: the query's default (engine::defaultQueryBatch)
     int threads = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string option = argv[i];
