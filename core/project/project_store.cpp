@@ -638,6 +638,23 @@ Result<void> ProjectStore::removeRaster(std::int64_t id)
     return transaction->commit();
 }
 
+namespace {
+
+// The record with `id` among `all` (the tables are small: a project holds tens of records).
+template <typename Record>
+Result<Record> findRecord(Result<std::vector<Record>> all, std::int64_t id, const char* missing,
+                          const std::filesystem::path& file, const char* table)
+{
+    if (!all)
+        return all.error();
+    for (Record& record : *all)
+        if (record.id == id)
+            return std::move(record);
+    return Error(ErrorCode::NotFound, missing).withFile(file.string()).withKey(recordKey(table, id));
+}
+
+} // namespace
+
 Result<std::vector<RasterRecord>> ProjectStore::rasters() const
 {
     std::vector<RasterRecord> out;
@@ -659,13 +676,7 @@ Result<std::vector<RasterRecord>> ProjectStore::rasters() const
 
 Result<RasterRecord> ProjectStore::raster(std::int64_t id) const
 {
-    auto all = rasters();
-    if (!all)
-        return all.error();
-    for (RasterRecord& record : *all)
-        if (record.id == id)
-            return std::move(record);
-    return Error(ErrorCode::NotFound, "no such raster").withFile(path_.string()).withKey(recordKey(rasterTable, id));
+    return findRecord(rasters(), id, "no such raster", path_, rasterTable);
 }
 
 // --- mask layers -----------------------------------------------------------------------------
@@ -804,13 +815,7 @@ Result<std::vector<MaskLayerRecord>> ProjectStore::maskLayers() const
 
 Result<MaskLayerRecord> ProjectStore::maskLayer(std::int64_t id) const
 {
-    auto all = maskLayers();
-    if (!all)
-        return all.error();
-    for (MaskLayerRecord& record : *all)
-        if (record.id == id)
-            return std::move(record);
-    return Error(ErrorCode::NotFound, "no such mask layer").withFile(path_.string()).withKey(recordKey(layerTable, id));
+    return findRecord(maskLayers(), id, "no such mask layer", path_, layerTable);
 }
 
 // --- mask tiles ------------------------------------------------------------------------------

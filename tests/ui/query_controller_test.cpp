@@ -10,6 +10,8 @@
 
 #include <gdal_priv.h>
 
+#include <tuple>
+
 using namespace refermap;
 using namespace refermap::ui;
 
@@ -39,6 +41,23 @@ AppSettings demoSettings(int tile)
     return settings;
 }
 
+// A query controller writing under a scratch folder, over RGB.byte.tif.
+struct Session {
+    QTemporaryDir folder;
+    LayerModel layers;
+    TaskManager tasks;
+    QueryController controller {layers, tasks};
+    RasterLayer* rasterLayer = nullptr;
+
+    Session()
+    {
+        controller.setOutputRoot(folder.path());
+        if (auto raster = RasterLayer::open(std::filesystem::path(TEST_DATA_DIR) / "real/RGB.byte.tif"))
+            rasterLayer = static_cast<RasterLayer*>(layers.addLayer(std::move(*raster)));
+    }
+    auto parts() { return std::tie(folder, layers, tasks, controller, rasterLayer); }
+};
+
 } // namespace
 
 class QueryControllerTest : public QObject {
@@ -53,14 +72,9 @@ private slots:
 
     void aFinishedQueryBecomesAMaskLayerInTheRastersGrid()
     {
-        QTemporaryDir folder;
-        LayerModel layers;
-        TaskManager tasks;
-        QueryController controller(layers, tasks);
-        controller.setOutputRoot(folder.path());
-        auto raster = RasterLayer::open(std::filesystem::path(TEST_DATA_DIR) / "real/RGB.byte.tif");
-        QVERIFY(raster);
-        auto* rasterLayer = static_cast<RasterLayer*>(layers.addLayer(std::move(*raster)));
+        Session session;
+        QVERIFY(session.rasterLayer);
+        auto [folder, layers, tasks, controller, rasterLayer] = session.parts();
         QSignalSpy finished(&controller, &QueryController::queryFinished);
         QVERIFY(controller.run(rasterLayer, QStringLiteral("the blue storage tank"), demoSettings(384)));
         QVERIFY(controller.isRunning());
@@ -83,14 +97,9 @@ private slots:
 
     void aVisibleExtentQueryIsPlacedBackInTheRastersGrid()
     {
-        QTemporaryDir folder;
-        LayerModel layers;
-        TaskManager tasks;
-        QueryController controller(layers, tasks);
-        controller.setOutputRoot(folder.path());
-        auto raster = RasterLayer::open(std::filesystem::path(TEST_DATA_DIR) / "real/RGB.byte.tif");
-        QVERIFY(raster);
-        auto* rasterLayer = static_cast<RasterLayer*>(layers.addLayer(std::move(*raster)));
+        Session session;
+        QVERIFY(session.rasterLayer);
+        auto [folder, layers, tasks, controller, rasterLayer] = session.parts();
         QSignalSpy finished(&controller, &QueryController::queryFinished);
         const geo::PixelRect window{200, 150, 300, 260};
         QVERIFY(controller.run(rasterLayer, QStringLiteral("the red building"), demoSettings(256), window));
@@ -128,14 +137,9 @@ private slots:
 
     void aCancelledQueryLeavesNoLayerAndNoFile()
     {
-        QTemporaryDir folder;
-        LayerModel layers;
-        TaskManager tasks;
-        QueryController controller(layers, tasks);
-        controller.setOutputRoot(folder.path());
-        auto raster = RasterLayer::open(std::filesystem::path(TEST_DATA_DIR) / "real/RGB.byte.tif");
-        QVERIFY(raster);
-        auto* rasterLayer = static_cast<RasterLayer*>(layers.addLayer(std::move(*raster)));
+        Session session;
+        QVERIFY(session.rasterLayer);
+        auto [folder, layers, tasks, controller, rasterLayer] = session.parts();
         QSignalSpy finished(&controller, &QueryController::queryFinished);
         QSignalSpy progress(&tasks, &TaskManager::progress);
         QVERIFY(controller.run(rasterLayer, QStringLiteral("the white building"), demoSettings(128)));
@@ -150,14 +154,9 @@ private slots:
 
     void aFailedQuerySaysWhy()
     {
-        QTemporaryDir folder;
-        LayerModel layers;
-        TaskManager tasks;
-        QueryController controller(layers, tasks);
-        controller.setOutputRoot(folder.path());
-        auto raster = RasterLayer::open(std::filesystem::path(TEST_DATA_DIR) / "real/RGB.byte.tif");
-        QVERIFY(raster);
-        auto* rasterLayer = static_cast<RasterLayer*>(layers.addLayer(std::move(*raster)));
+        Session session;
+        QVERIFY(session.rasterLayer);
+        auto [folder, layers, tasks, controller, rasterLayer] = session.parts();
         QSignalSpy finished(&controller, &QueryController::queryFinished);
         AppSettings settings = demoSettings(256);
         settings.modelFile = folder.filePath(QStringLiteral("missing.refermap"));
