@@ -69,6 +69,33 @@ struct MaskTileChanges {
     std::vector<MaskTileKey> removed;
 };
 
+// A training sample taken from a user's corrections (fine-tuning, engine/correction_samples.h): an
+// image chip of a raster, the corrected mask over it and the query text. The chip's pixels are
+// stored (as the query saw them: the layer's bands after its stretch), so samples keep working when
+// the raster moves and travel with the project; the source is recorded for provenance and refreshes.
+struct TrainingSampleInfo {
+    std::int64_t id = 0;
+    std::int64_t layerId = 0;  // the mask layer whose edits it comes from
+    std::int64_t rasterId = 0;
+    std::string queryText;
+    int x = 0; // the chip in raster pixels
+    int y = 0;
+    int width = 0;
+    int height = 0;
+    bool validation = false;  // held out: validation only
+    bool positive = false;    // the corrected mask has foreground in the chip
+    std::string layerEditsSha256; // hash of the layer's edited tiles when the sample was taken
+    std::int64_t createdMs = 0;   // 0 on write: now
+};
+
+struct TrainingSample {
+    TrainingSampleInfo info;
+    // Interleaved RGB, width*height*3 bytes, and the mask, width*height bytes (0/1); deflated on
+    // disk (MaskTileCodec) and returned byte-exact.
+    std::vector<std::uint8_t> rgb;
+    std::vector<std::uint8_t> mask;
+};
+
 // The map view: what the user was looking at.
 struct ViewState {
     double centreX = 0.0;

@@ -29,11 +29,12 @@ constexpr const char* metaTable = "refermap_meta";
 constexpr const char* rasterTable = "refermap_rasters";
 constexpr const char* layerTable = "refermap_mask_layers";
 constexpr const char* tileTable = "refermap_mask_tiles";
+constexpr const char* sampleTable = "refermap_training_samples";
 constexpr const char* formatVersionKey = "format_version";
 constexpr const char* generationKey = "session_generation";
 constexpr const char* viewStateKey = "view_state";
 
-// Format 2 schema. No REFERENCES clauses: SQLite leaves foreign keys unenforced unless a pragma
+// Format 2 schema (the session tables). No REFERENCES clauses: SQLite leaves foreign keys unenforced unless a pragma
 // turns them on per connection, so the store checks them itself (and removes dependants itself).
 const char* const schemaV2[] = {
     "CREATE TABLE refermap_rasters (id INTEGER PRIMARY KEY NOT NULL, path TEXT NOT NULL, "
@@ -48,6 +49,18 @@ const char* const schemaV2[] = {
     "data BLOB NOT NULL, PRIMARY KEY (layer_id, tile_size, tile_y, tile_x))",
     // Fine-tuning asks "which tiles of this layer did the user edit?": answered from the index.
     "CREATE INDEX refermap_mask_tiles_edited ON refermap_mask_tiles (layer_id, edited)",
+};
+
+// What format 3 adds: training samples. The pixels are stored deflated (MaskTileCodec) with their
+// raw sizes, so a damaged blob is told apart from a short one.
+const char* const schemaV3[] = {
+    "CREATE TABLE refermap_training_samples (id INTEGER PRIMARY KEY NOT NULL, layer_id INTEGER NOT NULL, "
+    "raster_id INTEGER NOT NULL, query_text TEXT NOT NULL, chip_x INTEGER NOT NULL, chip_y INTEGER NOT NULL, "
+    "chip_width INTEGER NOT NULL, chip_height INTEGER NOT NULL, validation INTEGER NOT NULL, "
+    "positive INTEGER NOT NULL, layer_edits_sha256 TEXT NOT NULL, created_ms INTEGER NOT NULL, "
+    "rgb_raw_size INTEGER NOT NULL, rgb BLOB NOT NULL, mask_raw_size INTEGER NOT NULL, mask BLOB NOT NULL)",
+    // Samples are listed, replaced and removed per layer.
+    "CREATE INDEX refermap_training_samples_layer ON refermap_training_samples (layer_id)",
 };
 
 std::string quoted(const std::string& text)
@@ -208,10 +221,25 @@ Result<bool> tableExists(GDALDataset& dataset, const std::string& table)
     return found;
 }
 
-Result<void> createSchemaV2(GDALDataset& dataset)
+template <std::size_t N>
+Result<void> executeAll(GDALDataset& dataset, const char* const (&statements)[N])
 {
-    for (const char* sql : schemaV2) {
+    for (const char* sql : statements) {
         if (auto done = execute(dataset, sql); !done)
+            return done;
+    }
+    return {};
+}
+
+// The tables format `from` lacks, up to the current format (from = 0: a new project).
+Result<void> createSchemaFrom(GDALDataset& dataset, int from)
+{
+    if (from < 2) {
+        if (auto done = executeAll(dataset, schemaV2); !done)
+            return done;
+    }
+    if (from < 3) {
+        if (auto done = executeAll(dataset, schemaV3); !done)
             return done;
     }
     return {};
@@ -451,7 +479,7 @@ Result<ProjectStore> ProjectStore::create(const std::filesystem::path& path)
             return done.error().withFile(path.string()).withKey(metaTable);
         if (auto done = putValue(*dataset, formatVersionKey, std::to_string(currentFormatVersion)); !done)
             return done.error().withFile(path.string());
-        if (auto done = createSchemaV2(*dataset); !done)
+        if (auto done = createSchemaFrom(*dataset, 0); !done)
             return done.error().withFile(path.string());
         if (auto committed = transaction->commit(); !committed)
             return committed.error().withFile(path.string());
@@ -505,30 +533,37 @@ Result<ProjectStore> ProjectStore::open(const std::filesystem::path& path)
             .withDetail("format " + std::to_string(formatVersion) + ", this build reads up to "
                 + std::to_string(currentFormatVersion));
 
-    if (formatVersion == 1) {
-        // Format 1 held only refermap_meta: add the session tables; all or nothing.
+    // The tables the format found must all be there (format 1 had only refermap_meta).
+    std::vector<const char*> expected;
+    if (formatVersion >= 2)
+        expected.insert(expected.end(), {rasterTable, layerTable, tileTable});
+    if (formatVersion >= 3)
+        expected.push_back(sampleTable);
+    for (const char* table : expected) {
+        auto found = tableExists(*dataset, table);
+        if (!found)
+            return found.error().withFile(path.string());
+        if (!*found)
+            return Error(ErrorCode::InvalidData, "the project is missing one of its tables")
+                .withFile(path.string())
+                .withKey(table);
+    }
+    if (formatVersion < currentFormatVersion) {
+        // Add what the older format lacks and record the new format: all or nothing.
         auto transaction = geo::OgrTransaction::begin(*dataset);
         if (!transaction)
             return transaction.error().withFile(path.string());
-        Result<void> upgraded = createSchemaV2(*dataset);
+        Result<void> upgraded = createSchemaFrom(*dataset, formatVersion);
         if (upgraded)
             upgraded = putValue(*dataset, formatVersionKey, std::to_string(currentFormatVersion));
         if (upgraded)
             upgraded = transaction->commit();
         if (!upgraded)
-            return Error(ErrorCode::Io, "cannot upgrade the format 1 project to format 2")
+            return Error(ErrorCode::Io,
+                "cannot upgrade the format " + std::to_string(formatVersion) + " project to format "
+                    + std::to_string(currentFormatVersion))
                 .withFile(path.string())
                 .withDetail(upgraded.error().message());
-    } else {
-        for (const char* table : {rasterTable, layerTable, tileTable}) {
-            auto found = tableExists(*dataset, table);
-            if (!found)
-                return found.error().withFile(path.string());
-            if (!*found)
-                return Error(ErrorCode::InvalidData, "the project is missing one of its tables")
-                    .withFile(path.string())
-                    .withKey(table);
-        }
     }
 
     auto handle = std::make_unique<Handle>(Handle {std::move(dataset), ProjectPaths(path)});
@@ -628,8 +663,9 @@ Result<void> ProjectStore::removeRaster(std::int64_t id)
             .withFile(path_.string())
             .withKey(recordKey(rasterTable, id));
     const std::string ids = std::to_string(id);
-    for (const std::string& sql : {std::string("DELETE FROM ") + tileTable + " WHERE layer_id IN (SELECT id FROM "
-                 + layerTable + " WHERE raster_id = " + ids + ")",
+    const std::string layersOfRaster = std::string("(SELECT id FROM ") + layerTable + " WHERE raster_id = " + ids + ")";
+    for (const std::string& sql : {std::string("DELETE FROM ") + tileTable + " WHERE layer_id IN " + layersOfRaster,
+             std::string("DELETE FROM ") + sampleTable + " WHERE layer_id IN " + layersOfRaster,
              std::string("DELETE FROM ") + layerTable + " WHERE raster_id = " + ids,
              std::string("DELETE FROM ") + rasterTable + " WHERE id = " + ids}) {
         if (auto done = execute(dataset, sql); !done)
@@ -774,6 +810,7 @@ Result<void> ProjectStore::removeMaskLayer(std::int64_t id)
             .withFile(path_.string())
             .withKey(recordKey(layerTable, id));
     for (const std::string& sql : {std::string("DELETE FROM ") + tileTable + " WHERE layer_id = " + std::to_string(id),
+             std::string("DELETE FROM ") + sampleTable + " WHERE layer_id = " + std::to_string(id),
              std::string("DELETE FROM ") + layerTable + " WHERE id = " + std::to_string(id)}) {
         if (auto done = execute(dataset, sql); !done)
             return done.error().withFile(path_.string()).withKey(recordKey(layerTable, id));
@@ -917,6 +954,207 @@ Result<std::vector<MaskTileKey>> ProjectStore::editedMaskTileKeys(std::int64_t l
     return out;
 }
 
+// --- training samples ------------------------------------------------------------------------
+
+namespace {
+
+// A sample's chip must be a real rectangle in the raster and its pixels must fill it exactly.
+Result<void> validateSample(std::int64_t layerId, std::size_t index, const TrainingSample& sample)
+{
+    const TrainingSampleInfo& info = sample.info;
+    const std::string where = "sample " + std::to_string(index);
+    const auto invalid = [&](const char* what, const std::string& detail) {
+        return Error(ErrorCode::InvalidArgument, what)
+            .withKey(recordKey(layerTable, layerId))
+            .withDetail(where + ": " + detail);
+    };
+    if (info.width <= 0 || info.height <= 0 || info.x < 0 || info.y < 0)
+        return invalid("a training sample's chip must lie in the raster and have a positive size",
+            "x " + std::to_string(info.x) + ", y " + std::to_string(info.y) + ", " + std::to_string(info.width)
+                + " x " + std::to_string(info.height));
+    const std::size_t pixels = static_cast<std::size_t>(info.width) * static_cast<std::size_t>(info.height);
+    if (sample.rgb.size() != pixels * 3)
+        return invalid("a training sample's RGB bytes do not match its chip",
+            std::to_string(sample.rgb.size()) + " bytes, width*height*3 = " + std::to_string(pixels * 3));
+    if (sample.mask.size() != pixels)
+        return invalid("a training sample's mask bytes do not match its chip",
+            std::to_string(sample.mask.size()) + " bytes, width*height = " + std::to_string(pixels));
+    return {};
+}
+
+constexpr const char* sampleInfoColumns = "id + 0, layer_id, raster_id, query_text, chip_x, chip_y, chip_width, "
+                                          "chip_height, validation, positive, layer_edits_sha256, created_ms";
+
+TrainingSampleInfo sampleInfoFrom(OGRFeature& feature)
+{
+    TrainingSampleInfo info;
+    info.id = feature.GetFieldAsInteger64(0);
+    info.layerId = feature.GetFieldAsInteger64(1);
+    info.rasterId = feature.GetFieldAsInteger64(2);
+    info.queryText = feature.GetFieldAsString(3);
+    info.x = static_cast<int>(feature.GetFieldAsInteger64(4));
+    info.y = static_cast<int>(feature.GetFieldAsInteger64(5));
+    info.width = static_cast<int>(feature.GetFieldAsInteger64(6));
+    info.height = static_cast<int>(feature.GetFieldAsInteger64(7));
+    info.validation = feature.GetFieldAsInteger64(8) != 0;
+    info.positive = feature.GetFieldAsInteger64(9) != 0;
+    info.layerEditsSha256 = feature.GetFieldAsString(10);
+    info.createdMs = feature.GetFieldAsInteger64(11);
+    return info;
+}
+
+// Inflates one of a sample's blobs (fields `sizeField`, `sizeField + 1`); `what` names it in errors.
+Result<std::vector<std::uint8_t>> inflateSampleBlob(OGRFeature& feature, int sizeField, const char* what)
+{
+    const std::int64_t rawSize = feature.GetFieldAsInteger64(sizeField);
+    int blobSize = 0;
+    const GByte* blob = feature.GetFieldAsBinary(sizeField + 1, &blobSize);
+    if (rawSize < 0 || !blob || blobSize <= 0)
+        return Error(ErrorCode::InvalidData, std::string("a stored training sample has no ") + what + " data");
+    auto bytes
+        = MaskTileCodec::decompress(blob, static_cast<std::size_t>(blobSize), static_cast<std::size_t>(rawSize));
+    if (!bytes)
+        return Error(ErrorCode::InvalidData, std::string("a stored training sample's ") + what + " data is damaged")
+            .withDetail(bytes.error().message());
+    return bytes;
+}
+
+} // namespace
+
+Result<void> ProjectStore::replaceTrainingSamples(std::int64_t layerId, const std::vector<TrainingSample>& samples)
+{
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        if (auto valid = validateSample(layerId, i, samples[i]); !valid)
+            return valid.error().withFile(path_.string());
+    }
+    GDALDataset& dataset = *handle_->dataset;
+    auto transaction = geo::OgrTransaction::begin(dataset);
+    if (!transaction)
+        return transaction.error().withFile(path_.string());
+    const std::string layerKey = recordKey(layerTable, layerId);
+    // The layer's raster, which also tells whether the layer exists.
+    std::optional<std::int64_t> rasterId;
+    auto found = query(dataset,
+        std::string("SELECT raster_id FROM ") + layerTable + " WHERE id = " + std::to_string(layerId),
+        [&](OGRFeature& feature) -> Result<void> {
+            rasterId = feature.GetFieldAsInteger64(0);
+            return {};
+        });
+    if (!found)
+        return found.error().withFile(path_.string()).withKey(layerKey);
+    if (!rasterId)
+        return Error(ErrorCode::NotFound, "no such mask layer").withFile(path_.string()).withKey(layerKey);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        // The samples belong to the layer's raster; a caller naming another one has mixed layers up.
+        const std::int64_t given = samples[i].info.rasterId;
+        if (given != 0 && given != *rasterId)
+            return Error(ErrorCode::InvalidArgument, "a training sample names a raster other than its layer's")
+                .withFile(path_.string())
+                .withKey(layerKey)
+                .withDetail("sample " + std::to_string(i) + ": raster " + std::to_string(given) + ", the layer's is "
+                    + std::to_string(*rasterId));
+    }
+    if (auto removed = execute(dataset,
+            std::string("DELETE FROM ") + sampleTable + " WHERE layer_id = " + std::to_string(layerId));
+        !removed)
+        return removed.error().withFile(path_.string()).withKey(layerKey);
+    auto firstId = nextId(dataset, sampleTable);
+    if (!firstId)
+        return firstId.error().withFile(path_.string()).withKey(sampleTable);
+    const std::int64_t now = nowMs();
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const TrainingSample& sample = samples[i];
+        const TrainingSampleInfo& info = sample.info;
+        const std::int64_t id = *firstId + static_cast<std::int64_t>(i);
+        const std::string key = recordKey(sampleTable, id);
+        auto rgb = MaskTileCodec::compress(sample.rgb);
+        if (!rgb)
+            return rgb.error().withFile(path_.string()).withKey(key);
+        auto mask = MaskTileCodec::compress(sample.mask);
+        if (!mask)
+            return mask.error().withFile(path_.string()).withKey(key);
+        const std::string sql = std::string("INSERT INTO ") + sampleTable
+            + " (id, layer_id, raster_id, query_text, chip_x, chip_y, chip_width, chip_height, validation, positive, "
+              "layer_edits_sha256, created_ms, rgb_raw_size, rgb, mask_raw_size, mask) VALUES ("
+            + std::to_string(id) + ", " + std::to_string(layerId) + ", " + std::to_string(*rasterId) + ", "
+            + quoted(info.queryText) + ", " + std::to_string(info.x) + ", " + std::to_string(info.y) + ", "
+            + std::to_string(info.width) + ", " + std::to_string(info.height) + ", " + (info.validation ? "1" : "0")
+            + ", " + (info.positive ? "1" : "0") + ", " + quoted(info.layerEditsSha256) + ", "
+            + std::to_string(info.createdMs == 0 ? now : info.createdMs) + ", " + std::to_string(sample.rgb.size())
+            + ", " + hexBlob(*rgb) + ", " + std::to_string(sample.mask.size()) + ", " + hexBlob(*mask) + ")";
+        if (auto written = execute(dataset, sql); !written)
+            return written.error().withFile(path_.string()).withKey(key);
+    }
+    if (auto committed = transaction->commit(); !committed)
+        return committed.error().withFile(path_.string());
+    return {};
+}
+
+Result<void> ProjectStore::removeTrainingSamples(std::int64_t layerId)
+{
+    GDALDataset& dataset = *handle_->dataset;
+    auto transaction = geo::OgrTransaction::begin(dataset);
+    if (!transaction)
+        return transaction.error().withFile(path_.string());
+    if (auto removed = execute(dataset,
+            std::string("DELETE FROM ") + sampleTable + " WHERE layer_id = " + std::to_string(layerId));
+        !removed)
+        return removed.error().withFile(path_.string()).withKey(recordKey(layerTable, layerId));
+    if (auto committed = transaction->commit(); !committed)
+        return committed.error().withFile(path_.string());
+    return {};
+}
+
+Result<std::vector<TrainingSampleInfo>> ProjectStore::trainingSamples(std::int64_t layerId) const
+{
+    std::vector<TrainingSampleInfo> out;
+    const std::string where = layerId > 0 ? " WHERE layer_id = " + std::to_string(layerId) : std::string();
+    auto done = query(*handle_->dataset,
+        std::string("SELECT ") + sampleInfoColumns + " FROM " + sampleTable + where + " ORDER BY layer_id, id",
+        [&](OGRFeature& feature) -> Result<void> {
+            out.push_back(sampleInfoFrom(feature));
+            return {};
+        });
+    if (!done)
+        return done.error().withFile(path_.string()).withKey(sampleTable);
+    return out;
+}
+
+Result<TrainingSample> ProjectStore::trainingSample(std::int64_t id) const
+{
+    const std::string key = recordKey(sampleTable, id);
+    std::optional<TrainingSample> sample;
+    auto done = query(*handle_->dataset,
+        std::string("SELECT ") + sampleInfoColumns + ", rgb_raw_size, rgb, mask_raw_size, mask FROM " + sampleTable
+            + " WHERE id = " + std::to_string(id),
+        [&](OGRFeature& feature) -> Result<void> {
+            TrainingSample read;
+            read.info = sampleInfoFrom(feature);
+            auto rgb = inflateSampleBlob(feature, 12, "RGB");
+            if (!rgb)
+                return rgb.error();
+            auto mask = inflateSampleBlob(feature, 14, "mask");
+            if (!mask)
+                return mask.error();
+            read.rgb = std::move(*rgb);
+            read.mask = std::move(*mask);
+            const std::size_t pixels
+                = static_cast<std::size_t>(std::max(read.info.width, 0)) * static_cast<std::size_t>(std::max(read.info.height, 0));
+            if (read.rgb.size() != pixels * 3 || read.mask.size() != pixels)
+                return Error(ErrorCode::InvalidData, "a stored training sample's pixels do not match its chip")
+                    .withDetail(std::to_string(read.info.width) + " x " + std::to_string(read.info.height) + ", "
+                        + std::to_string(read.rgb.size()) + " RGB and " + std::to_string(read.mask.size())
+                        + " mask bytes");
+            sample = std::move(read);
+            return {};
+        });
+    if (!done)
+        return done.error().withFile(path_.string()).withKey(key);
+    if (!sample)
+        return Error(ErrorCode::NotFound, "no such training sample").withFile(path_.string()).withKey(key);
+    return std::move(*sample);
+}
+
 // --- view and session ------------------------------------------------------------------------
 
 Result<void> ProjectStore::setViewState(const ViewState& view)
@@ -996,9 +1234,10 @@ Result<std::int64_t> ProjectStore::saveSession(const ProjectSession& session)
         return transaction.error().withFile(path_.string());
     auto fail = [&](const Error& error) { return error.withFile(path_.string()); };
 
-    // What the session no longer holds goes first, with its tiles.
+    // What the session no longer holds goes first, with its tiles and training samples.
     for (const std::string& sql :
         {std::string("DELETE FROM ") + tileTable + " WHERE layer_id NOT IN " + idList(layerIds),
+            std::string("DELETE FROM ") + sampleTable + " WHERE layer_id NOT IN " + idList(layerIds),
             std::string("DELETE FROM ") + layerTable + " WHERE id NOT IN " + idList(layerIds),
             std::string("DELETE FROM ") + rasterTable + " WHERE id NOT IN " + idList(rasterIds)}) {
         if (auto done = execute(dataset, sql); !done)

@@ -24,14 +24,17 @@ namespace refermap::project {
 //   refermap_mask_layers  id, raster_id, name, query, settings, style, edited, query files, times
 //   refermap_mask_tiles   (layer_id, tile_x, tile_y, tile_size) -> edited, raw_size, deflated BLOB;
 //                         indexed by (layer_id, edited) so fine-tuning finds edited tiles quickly.
-// Opening a format-1 project upgrades it to format 2 in one transaction (its settings are kept);
-// a newer format is refused.
+//   refermap_training_samples  (format 3) id, layer_id, raster_id, query, chip x/y/width/height,
+//                         validation, positive, edits hash, created, rgb and mask (deflated BLOBs);
+//                         indexed by layer_id.
+// Opening a format-1 or format-2 project upgrades it to format 3 in one transaction (its settings
+// and records are kept); a newer format is refused.
 //
 // Errors name the project file, and the table and record ("refermap_mask_layers/7") as the key;
 // tile errors also carry the tile column/row.
 class ProjectStore {
 public:
-    static constexpr int currentFormatVersion = 2;
+    static constexpr int currentFormatVersion = 3;
 
     // Creates a new project; fails if `path` exists. The file appears complete or not at all.
     static Result<ProjectStore> create(const std::filesystem::path& path);
@@ -79,6 +82,18 @@ public:
     Result<std::vector<MaskTile>> maskTiles(std::int64_t layerId) const;
     Result<std::vector<MaskTile>> editedMaskTiles(std::int64_t layerId) const;
     Result<std::vector<MaskTileKey>> editedMaskTileKeys(std::int64_t layerId) const; // no blobs read
+
+    // Training samples (fine-tuning). replaceTrainingSamples() makes the layer's stored samples
+    // exactly `samples` (ids assigned; given ids ignored), in one transaction; the layer must exist,
+    // rgb must hold width*height*3 bytes and mask width*height. removeMaskLayer()/removeRaster()/
+    // saveSession() removing a layer also remove its samples.
+    Result<void> replaceTrainingSamples(std::int64_t layerId, const std::vector<TrainingSample>& samples);
+    Result<void> removeTrainingSamples(std::int64_t layerId);
+    // Every stored sample (no pixels read), by layer then id; layerId > 0: that layer's only.
+    Result<std::vector<TrainingSampleInfo>> trainingSamples(std::int64_t layerId = 0) const;
+    // One sample with its pixels; NotFound for an unknown id; InvalidData naming the sample when a
+    // blob does not inflate to its size.
+    Result<TrainingSample> trainingSample(std::int64_t id) const;
 
     Result<void> setViewState(const ViewState& view);
     Result<std::optional<ViewState>> viewState() const;

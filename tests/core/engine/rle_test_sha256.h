@@ -1,11 +1,11 @@
 #pragma once
 
-// A small self-contained SHA-256 (FIPS 180-4) for the tests that compare decoded masks with the
-// hashes in data/rle/coco-rle-cases.json, so the tests need no crypto library.
+// The SHA-256 of a decoded mask, for the tests that compare masks with the hashes in
+// data/rle/coco-rle-cases.json (common/sha256.h, checked against FIPS 180-4's vectors).
 
-#include <array>
+#include "common/sha256.h"
+
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -13,65 +13,9 @@ namespace refermap::testing {
 
 inline std::string sha256Hex(const std::vector<std::uint8_t>& message)
 {
-    static constexpr std::array<std::uint32_t, 64> k {0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b,
-        0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc,
-        0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1,
-        0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
-        0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814,
-        0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-    std::array<std::uint32_t, 8> h {
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-
-    std::vector<std::uint8_t> data = message;
-    const std::uint64_t bitLength = static_cast<std::uint64_t>(message.size()) * 8;
-    data.push_back(0x80);
-    while (data.size() % 64 != 56)
-        data.push_back(0);
-    for (int i = 7; i >= 0; --i)
-        data.push_back(static_cast<std::uint8_t>(bitLength >> (8 * i)));
-
-    for (std::size_t block = 0; block < data.size(); block += 64) {
-        std::array<std::uint32_t, 64> w {};
-        for (int i = 0; i < 16; ++i)
-            w[i] = (std::uint32_t {data[block + 4 * i]} << 24) | (std::uint32_t {data[block + 4 * i + 1]} << 16)
-                | (std::uint32_t {data[block + 4 * i + 2]} << 8) | std::uint32_t {data[block + 4 * i + 3]};
-        for (int i = 16; i < 64; ++i) {
-            const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-        std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-        for (int i = 0; i < 64; ++i) {
-            const std::uint32_t t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-            const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-            hh = g;
-            g = f;
-            f = e;
-            e = d + t1;
-            d = c;
-            c = b;
-            b = a;
-            a = t1 + t2;
-        }
-        h[0] += a;
-        h[1] += b;
-        h[2] += c;
-        h[3] += d;
-        h[4] += e;
-        h[5] += f;
-        h[6] += g;
-        h[7] += hh;
-    }
-    std::string hex;
-    char buffer[9];
-    for (std::uint32_t word : h) {
-        std::snprintf(buffer, sizeof buffer, "%08x", word);
-        hex += buffer;
-    }
-    return hex;
+    Sha256 hash;
+    hash.update(message.data(), message.size());
+    return hash.hex();
 }
 
 } // namespace refermap::testing

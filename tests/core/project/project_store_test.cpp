@@ -151,13 +151,13 @@ TEST_F(ProjectStoreTest, NewerFormatIsRefusedWithBothVersions)
 {
     const fs::path path = folder_ / "future.refermap.gpkg";
     ASSERT_TRUE(ProjectStore::create(path));
-    sqlOnFile(path, "UPDATE refermap_meta SET value = '3' WHERE key = 'format_version'");
+    sqlOnFile(path, "UPDATE refermap_meta SET value = '4' WHERE key = 'format_version'");
     auto store = ProjectStore::open(path);
     ASSERT_FALSE(store);
     EXPECT_EQ(store.error().code(), ErrorCode::Unsupported);
-    EXPECT_NE(store.error().message().find("format 3"), std::string::npos) << store.error().message();
-    EXPECT_NE(store.error().message().find("up to 2"), std::string::npos) << store.error().message();
-    EXPECT_EQ(sqlOnFile(path, "SELECT value FROM refermap_meta WHERE key = 'format_version'"), "3")
+    EXPECT_NE(store.error().message().find("format 4"), std::string::npos) << store.error().message();
+    EXPECT_NE(store.error().message().find("up to 3"), std::string::npos) << store.error().message();
+    EXPECT_EQ(sqlOnFile(path, "SELECT value FROM refermap_meta WHERE key = 'format_version'"), "4")
         << "a refused project is left untouched";
 }
 
@@ -180,17 +180,18 @@ TEST_F(ProjectStoreTest, VersionOneProjectIsUpgradedInPlace)
         auto store = ProjectStore::open(path);
         ASSERT_TRUE(store) << store.error().message();
         EXPECT_EQ(store->openedFormatVersion(), 1);
-        EXPECT_EQ(store->formatVersion(), 2);
+        EXPECT_EQ(store->formatVersion(), 3);
         EXPECT_EQ(**store->value("note"), "kept across the upgrade");
         EXPECT_TRUE(store->rasters()->empty());
+        EXPECT_TRUE(store->trainingSamples()->empty()) << "format 1 -> 3 adds the training sample table too";
         RasterRecord raster;
         raster.path = folder_ / "a.tif";
         ASSERT_TRUE(store->addRaster(raster));
     }
-    EXPECT_EQ(sqlOnFile(path, "SELECT value FROM refermap_meta WHERE key = 'format_version'"), "2");
+    EXPECT_EQ(sqlOnFile(path, "SELECT value FROM refermap_meta WHERE key = 'format_version'"), "3");
     auto reopened = ProjectStore::open(path);
     ASSERT_TRUE(reopened) << reopened.error().message();
-    EXPECT_EQ(reopened->openedFormatVersion(), 2);
+    EXPECT_EQ(reopened->openedFormatVersion(), 3);
     EXPECT_EQ(reopened->rasters()->size(), 1u);
     EXPECT_TRUE(reopened->checkIntegrity());
 }
