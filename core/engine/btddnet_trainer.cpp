@@ -77,6 +77,7 @@ struct BtddnetTrainer::State {
     TrainingProgress progress;
     std::mt19937_64 random;
     std::int64_t stepsPerEpoch = 0;
+    std::int64_t lastCheckpoint = -1; // the step of the checkpoint this session wrote or resumed from
     std::int64_t total = 0;
     std::ofstream log;
 
@@ -87,6 +88,13 @@ struct BtddnetTrainer::State {
     {
         try {
             net.model->to(device);
+            if (options.freezeBackbones) {
+                for (auto& item : net.model->named_parameters()) {
+                    const std::string& name = item.key();
+                    if (name.rfind("swin.", 0) == 0 || name.rfind("bert.", 0) == 0)
+                        item.value().set_requires_grad(false);
+                }
+            }
             optimizer = std::make_unique<GroupedAdamW>(*net.model, options.learningRate,
                                                        options.backboneLearningRate, options.weightDecay);
         } catch (const std::exception& e) {
@@ -97,10 +105,10 @@ struct BtddnetTrainer::State {
 
     Result<void> openDatasets()
     {
-        auto trainSplit = openReferringDataset(options.dataset, DatasetSplit::Train);
+        auto trainSplit = openReferringDataset(options.dataset, DatasetSplit::Train, options.projectLayers);
         if (!trainSplit)
             return trainSplit.error();
-        auto valSplit = openReferringDataset(options.dataset, DatasetSplit::Val);
+        auto valSplit = openReferringDataset(options.dataset, DatasetSplit::Val, options.projectLayers);
         if (!valSplit)
             return valSplit.error();
         train = std::move(*trainSplit);
@@ -154,6 +162,7 @@ struct BtddnetTrainer::State {
         checkpoint.optimizerState = optimizer->state();
         if (auto saved = saveTrainingCheckpoint(path(checkpointName), checkpoint); !saved)
             return saved.error();
+        lastCheckpoint = progress.iteration;
         spdlog::info("train: checkpoint at step {} (epoch {})", progress.iteration, progress.epoch + 1);
         return {};
     }
@@ -314,6 +323,7 @@ Result<BtddnetTrainer> BtddnetTrainer::resume(const TrainingOptions& options)
     state->options = options;
     state->device = *device;
     state->progress = checkpoint->progress;
+    state->lastCheckpoint = state->progress.iteration;
     if (auto loaded = model::loadStateStrict(*state->net.model, checkpoint->modelState); !loaded)
         return loaded.error().withFile(checkpointPath.string());
     checkpoint->modelState.clear();
@@ -351,7 +361,7 @@ Result<BtddnetTrainer> BtddnetTrainer::resume(const TrainingOptions& options)
     return BtddnetTrainer(std::move(state));
 }
 
-Result<TrainingSummary> BtddnetTrainer::run(ProgressFeedback& feedback)
+Result<TrainingSummary> BtddnetTrainer::run(ProgressFeedback& feedback, const TrainingObserver& observer)
 {
     State& s = *state_;
     TrainingSummary summary;
@@ -401,8 +411,14 @@ Result<TrainingSummary> BtddnetTrainer::run(ProgressFeedback& feedback)
             };
 
             while (s.progress.iterationInEpoch < s.stepsPerEpoch && s.progress.iteration < s.total) {
-                if (feedback.isCancelled())
-                    return Error(ErrorCode::Cancelled, "training cancelled; the last checkpoint is kept");
+                if (feedback.isCancelled()) {
+                    // The step boundary is a consistent state: keep it, so a resumed run loses nothing.
+                    if (s.progress.iteration > s.lastCheckpoint) {
+                        if (auto saved = s.saveCheckpoint(); !saved)
+                            return saved.error();
+                    }
+                    return Error(ErrorCode::Cancelled, "training cancelled; the checkpoint is kept");
+                }
                 const std::int64_t iteration = s.progress.iteration;
                 const double lr = polyLearningRate(s.options.learningRate, iteration, s.total, s.options.polyPower);
                 const double lrBackbone =
@@ -456,6 +472,8 @@ Result<TrainingSummary> BtddnetTrainer::run(ProgressFeedback& feedback)
                                          + std::to_string(s.options.epochs) + ", step "
                                          + std::to_string(s.progress.iteration) + "/" + std::to_string(s.total)
                                          + ", loss " + number(total));
+                if (observer.onStep)
+                    observer.onStep(s.progress.epoch + 1, s.progress.iteration, total);
 
                 const bool epochEnds =
                     s.progress.iterationInEpoch == s.stepsPerEpoch || s.progress.iteration == s.total;
@@ -491,6 +509,8 @@ Result<TrainingSummary> BtddnetTrainer::run(ProgressFeedback& feedback)
                      + number(scores.mIoU) + "," + number(scores.oIoU) + "," + number(s.progress.elapsedSeconds));
             spdlog::info("train: epoch {} validation: mIoU {:.4f}, oIoU {:.4f} ({} samples)", epoch, scores.mIoU,
                          scores.oIoU, scores.samples);
+            if (observer.onValidation)
+                observer.onValidation(epoch, s.progress.iteration, scores);
             if (scores.oIoU > s.progress.bestOIoU) {
                 s.progress.bestOIoU = scores.oIoU;
                 s.progress.bestMIoU = scores.mIoU;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,13 @@ struct TrainingSummary {
     int bestEpoch = -1;
 };
 
+// Sees a run as it goes (e.g. a live chart), on the training thread: after every optimizer step and
+// every validation. Keep the callbacks short.
+struct TrainingObserver {
+    std::function<void(int epoch, std::int64_t iteration, double loss)> onStep;
+    std::function<void(int epoch, std::int64_t iteration, const ReferringScores& scores)> onValidation;
+};
+
 // Trains BTDDNet on a referring dataset with MODEL.md's recipe: AdamW in two groups (backbone /
 // rest, weight-decay exclusions: training_optimizer.h), poly decay per optimizer step, the three
 // losses of model::btddnetLoss, gradient clipping and accumulation, one random sentence per ref
@@ -43,6 +51,8 @@ struct TrainingSummary {
 //   train.csv               one row per optimizer step and one per validation:
 //                           epoch,iteration,lr,lr_backbone,loss,loss_fg,loss_bg,loss_re,val_mIoU,val_oIoU,seconds
 //                           (flushed per row; on resume, rows after the checkpoint are dropped).
+// Frozen backbones (TrainingOptions::freezeBackbones): their parameters do not require gradients and
+// are left out of the optimizer, so they stay exactly as loaded.
 // A killed run (even kill -9 during a write) resumes from the last complete checkpoint; a resumed
 // run takes the same steps, in the same order, with the same random numbers as an uninterrupted one
 // (bit-identical on the CPU with one thread). Not thread-safe; cancel through the feedback.
@@ -64,9 +74,9 @@ public:
     static Result<TrainingOptions> storedOptions(const TrainingOptions& session);
 
     // Trains until the end of the schedule (or `stopAfter`). Progress: fraction of the schedule,
-    // message with epoch, step, loss; ETA by the feedback. Cancel between steps: returns
-    // ErrorCode::Cancelled and leaves the last complete checkpoint.
-    Result<TrainingSummary> run(ProgressFeedback& feedback);
+    // message with epoch, step, loss; ETA by the feedback. Cancel between steps: writes a checkpoint
+    // at that step (unless one is there already) and returns ErrorCode::Cancelled.
+    Result<TrainingSummary> run(ProgressFeedback& feedback, const TrainingObserver& observer = {});
 
     const TrainingOptions& options() const;
     const TrainingProgress& progress() const;

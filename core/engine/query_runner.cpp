@@ -85,21 +85,6 @@ int thresholdLevel(double threshold)
     return std::clamp(static_cast<int>(std::ceil(threshold * 255.0 + 0.5)), 1, 255);
 }
 
-// The tile a model should see by default: the scene size it was trained on when its file records it
-// (provenance "query_tile_size": tiles are resized to the network's input, so this keeps the ground
-// resolution of training), else the network's input size.
-int defaultTileSize(const model::LoadedBtddnet& model)
-{
-    const auto recorded = model.provenance.find("query_tile_size");
-    if (recorded != model.provenance.end()) {
-        const int size = std::atoi(recorded->second.c_str());
-        if (size >= 32 && size <= 4096)
-            return size;
-        spdlog::warn("ignoring the model's query_tile_size '{}'", recorded->second);
-    }
-    return model.model->config().imageSize;
-}
-
 Result<void> checkOptions(const QueryOptions& options)
 {
     if (!(options.threshold > 0.0 && options.threshold <= 1.0))
@@ -174,7 +159,7 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     report.device = device->str();
     spdlog::info("query '{}' on {} with {} ({})", options.text, options.raster.string(), modelName, report.device);
 
-    const int tileSize = options.tileSize > 0 ? options.tileSize : defaultTileSize(predictor->model());
+    const int tileSize = options.tileSize > 0 ? options.tileSize : defaultQueryTileSize(predictor->model());
     const int overlap = options.overlap >= 0 ? options.overlap : tileSize / 4;
     const int batch = options.batch > 0 ? options.batch : defaultQueryBatch(*device);
     const std::string fingerprint = runFingerprint(options, tileSize, overlap, batch, *device);
@@ -285,6 +270,18 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     report.totalSeconds = secondsSince(started);
     feedback.setProgress(1.0, "done");
     return report;
+}
+
+int defaultQueryTileSize(const model::LoadedBtddnet& model)
+{
+    const auto recorded = model.provenance.find("query_tile_size");
+    if (recorded != model.provenance.end()) {
+        const int size = std::atoi(recorded->second.c_str());
+        if (size >= 32 && size <= 4096)
+            return size;
+        spdlog::warn("ignoring the model's query_tile_size '{}'", recorded->second);
+    }
+    return model.model->config().imageSize;
 }
 
 } // namespace refermap::engine

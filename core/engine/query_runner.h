@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace refermap::model {
+struct LoadedBtddnet;
+}
+
 namespace refermap::engine {
 
 struct QueryOptions {
@@ -66,5 +70,10 @@ int defaultQueryBatch(const c10::Device& device);
 
 // Where the run journal of a query writing `output` lives.
 std::filesystem::path runJournalPath(const std::filesystem::path& output);
+
+// The tile a model sees by default: the scene size it was trained on when its file records it
+// (provenance "query_tile_size": tiles are resized to the network's input, so this keeps the ground
+// resolution of training), else the network's input size.
+int defaultQueryTileSize(const model::LoadedBtddnet& model);
 
 } // namespace refermap::engine

@@ -1,5 +1,6 @@
 #include "engine/referring_dataset.h"
 
+#include "engine/correction_dataset.h"
 #include "engine/refsegrs_dataset.h"
 #include "engine/rrsisd_dataset.h"
 
@@ -30,12 +31,20 @@ Result<DatasetSplit> parseDatasetSplit(const std::string& name)
         .withDetail("expected train, val or test");
 }
 
-Result<std::unique_ptr<ReferringDataset>> openReferringDataset(const std::filesystem::path& folder, DatasetSplit split)
+Result<std::unique_ptr<ReferringDataset>> openReferringDataset(const std::filesystem::path& folder, DatasetSplit split,
+                                                               const std::vector<std::int64_t>& projectLayers)
 {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::exists(folder, ec))
         return Error(ErrorCode::NotFound, "the dataset folder does not exist").withFile(folder.string());
+    // A project file: the training samples taken from the user's corrections.
+    if (fs::is_regular_file(folder, ec) && folder.extension() == ".gpkg") {
+        auto dataset = CorrectionDataset::open(folder, split, projectLayers);
+        if (!dataset)
+            return dataset.error();
+        return std::unique_ptr<ReferringDataset>(std::move(*dataset));
+    }
     if (!fs::is_directory(folder, ec))
         return Error(ErrorCode::InvalidArgument, "expected a dataset folder, got a file").withFile(folder.string());
 

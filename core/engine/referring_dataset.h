@@ -59,8 +59,10 @@ public:
 
 // Opens a dataset folder, recognising its layout: RefSegRS (images/, masks/,
 // output_phrase_{train,val,test}.txt) or RRSIS-D (instances.json, refs.json, images/). The
-// synthetic benchmark writes the RefSegRS layout.
+// synthetic benchmark writes the RefSegRS layout. A project file (*.gpkg) opens as the training
+// samples of its corrections (CorrectionDataset), only those of `projectLayers` when given.
 Result<std::unique_ptr<ReferringDataset>> openReferringDataset(const std::filesystem::path& folder,
-                                                               DatasetSplit split);
+                                                               DatasetSplit split,
+                                                               const std::vector<std::int64_t>& projectLayers = {});
 
 } // namespace refermap::engine

@@ -25,6 +25,8 @@ nlohmann::json scheduleOf(const TrainingOptions& options)
         {"seed", options.seed},
         {"max_iterations", options.maxIterations},
         {"empty_text", options.emptyText},
+        {"freeze_backbones", options.freezeBackbones},
+        {"project_layers", options.projectLayers},
     };
 }
 
@@ -84,6 +86,8 @@ Result<TrainingOptions> TrainingOptions::withSchedule(const TrainingOptions& ses
         take("seed", options.seed);
         take("max_iterations", options.maxIterations);
         take("empty_text", options.emptyText);
+        take("freeze_backbones", options.freezeBackbones);
+        take("project_layers", options.projectLayers);
     } catch (const nlohmann::json::exception& e) {
         return Error(ErrorCode::InvalidData, "the stored training options cannot be read").withDetail(e.what());
     }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace refermap::engine {
 
@@ -27,6 +28,11 @@ struct TrainingOptions {
     std::uint64_t seed = 0;             // data order, sentence choice, dropout and drop-path
     std::int64_t maxIterations = 0;     // > 0: the run (and its schedule) ends after this many steps
     bool emptyText = false;             // ablation: every expression replaced by "" (text cannot help)
+    // Fine-tuning: the Swin and BERT backbones (swin.*, bert.*, embeddings included) keep their
+    // weights; only BSC, MCI, the predictor and JR train (backboneLearningRate is then unused).
+    bool freezeBackbones = false;
+    // A project file as the dataset (fine-tuning): the mask layers whose samples are used; empty: all.
+    std::vector<std::int64_t> projectLayers;
 
     // --- how this session runs (not binding on a resumed run) ---
     std::string device = "auto";     // model::resolveComputeDevice

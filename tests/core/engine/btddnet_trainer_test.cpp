@@ -229,10 +229,10 @@ TEST_F(BtddnetTrainerTest, RefusesToOverwriteOrToResumeWithOtherOptions)
     EXPECT_FALSE(BtddnetTrainer::resume(missing).ok());
 }
 
-TEST_F(BtddnetTrainerTest, CancelKeepsTheLastCheckpoint)
+TEST_F(BtddnetTrainerTest, CancelWritesACheckpointAtTheStepItStoppedAfter)
 {
     TrainingOptions run = options("run");
-    run.checkpointEvery = 1;
+    run.checkpointEvery = 0; // none mid-epoch: the one found is the cancel's
     auto trainer = BtddnetTrainer::start(run, freshNetwork(4));
     ASSERT_TRUE(trainer.ok());
     ProgressFeedback feedback(std::chrono::milliseconds(0));
@@ -246,6 +246,35 @@ TEST_F(BtddnetTrainerTest, CancelKeepsTheLastCheckpoint)
     auto checkpoint = loadTrainingCheckpoint(folder() / "run" / BtddnetTrainer::checkpointName);
     ASSERT_TRUE(checkpoint.ok());
     EXPECT_EQ(checkpoint->progress.iteration, 2);
+}
+
+TEST_F(BtddnetTrainerTest, FrozenBackbonesKeepTheirWeightsWhileTheRestTrains)
+{
+    TrainingOptions run = options("run");
+    run.freezeBackbones = true;
+    run.maxIterations = 2;
+    auto initial = freshNetwork(4);
+    std::map<std::string, at::Tensor> before;
+    for (const auto& item : initial.model->named_parameters())
+        before[item.key()] = item.value().detach().clone();
+    auto trainer = BtddnetTrainer::start(run, std::move(initial));
+    ASSERT_TRUE(trainer.ok()) << trainer.error().message();
+    ProgressFeedback feedback;
+    ASSERT_TRUE(trainer->run(feedback).ok());
+    std::size_t frozen = 0, trained = 0;
+    for (const auto& item : trainer->model()->named_parameters()) {
+        const std::string& name = item.key();
+        const bool backbone = name.rfind("swin.", 0) == 0 || name.rfind("bert.", 0) == 0;
+        const bool same = torch::equal(item.value().detach().cpu(), before.at(name));
+        if (backbone) {
+            EXPECT_TRUE(same) << name << " changed although the backbones are frozen";
+            frozen += 1;
+        } else {
+            trained += same ? 0 : 1;
+        }
+    }
+    EXPECT_GT(frozen, 10u);
+    EXPECT_GT(trained, 10u); // BSC, MCI, the predictor and JR did train
 }
 
 TEST_F(BtddnetTrainerTest, EvaluationDoesNotDependOnTheBatchSize)
