@@ -33,5 +33,6 @@ Command addModelCommand(CLI::App& app);
 Command addSynthCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
 Command addEvalCommand(CLI::App& app);
+Command addFinetuneCommand(CLI::App& app);
 
 } // namespace refermap::cli

@@ -45,6 +45,7 @@ int main(int argc, char** argv)
         cli::addSynthCommand(app),
         cli::addTrainCommand(app),
         cli::addEvalCommand(app),
+        cli::addFinetuneCommand(app),
     };
 
     try {

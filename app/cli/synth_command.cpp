@@ -59,6 +59,7 @@ Command addSynthCommand(CLI::App& app)
         std::string demoMask;
         double objectScale = 384;
         std::vector<std::string> kinds;
+        std::string target;
         bool verbose = false;
     };
     auto options = std::make_shared<Options>();
@@ -84,6 +85,10 @@ Command addSynthCommand(CLI::App& app)
                         "Only these expression kinds, comma-separated: attribute, relation, position, size "
                         "(default: all)")
         ->delimiter(',');
+    command->add_option("--target", options->target,
+                        "Every scene's target is of this category: vehicle, ship, storage-tank, building, "
+                        "tennis-court, ground-track-field, bridge, road, or airplane, a kind the default benchmark "
+                        "(and the bundled demo model) never has (default: a mix of the first eight)");
     command->add_flag("-v,--verbose", options->verbose, "Print progress on stderr even when it is not a terminal");
 
     return {command, [options, command]() {
@@ -98,6 +103,9 @@ Command addSynthCommand(CLI::App& app)
                     if (!options->output.empty() || options->count != 0)
                         return fail(Error(ErrorCode::InvalidArgument,
                                           "--demo-scene writes one scene: leave out --output and --count"));
+                    if (command->count("--target"))
+                        return fail(Error(ErrorCode::InvalidArgument,
+                                          "--demo-scene writes the harbour scene: leave out --target"));
                     engine::DemoSceneOptions demo;
                     demo.seed = options->seed;
                     demo.size = command->count("--size") ? options->size : 1024;
@@ -154,6 +162,12 @@ Command addSynthCommand(CLI::App& app)
                         return fail(Error(ErrorCode::InvalidArgument, "unknown expression kind '" + name + "'")
                                         .withKey("kinds")
                                         .withDetail("use attribute, relation, position or size"));
+                }
+                if (command->count("--target")) {
+                    auto category = engine::parseSceneCategory(options->target);
+                    if (!category)
+                        return fail(category.error().withKey("target"));
+                    dataset.targetCategory = *category;
                 }
                 dataset.overwrite = options->overwrite;
                 auto summary = engine::writeSyntheticDataset(options->output, dataset, feedback);

@@ -150,6 +150,7 @@ Result<SyntheticDatasetSummary> writeSyntheticDataset(const fs::path& folder, co
     generatorOptions.size = options.size;
     generatorOptions.objectScale = options.objectScale;
     generatorOptions.kinds = options.kinds;
+    generatorOptions.targetCategory = options.targetCategory;
     auto generator = SyntheticSceneGenerator::create(options.seed, generatorOptions);
     if (!generator)
         return generator.error();
@@ -247,6 +248,8 @@ Result<SyntheticDatasetSummary> writeSyntheticDataset(const fs::path& folder, co
             kinds.emplace_back(expressionKindName(kind));
         description["kinds"] = kinds;
     }
+    if (options.targetCategory)
+        description["target_category"] = sceneCategoryName(*options.targetCategory);
     if (auto written = writeText(stagingPath / "synthetic.json", description.dump(2) + "\n"); !written)
         return written.error();
     if (feedback.isCancelled())

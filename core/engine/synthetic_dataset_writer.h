@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct SyntheticDatasetOptions {
     double objectScale = 0; // objects sized as in a scene of this many pixels; 0: `size` (see
                             // SyntheticSceneGenerator::Options; recorded in synthetic.json when set)
     std::vector<ExpressionKind> kinds; // the expression kinds used; empty: every kind (recorded when set)
+    // Every target of this category (SyntheticSceneGenerator::Options::targetCategory; the only way
+    // to get the opt-in SceneCategory::Airplane); none: the default mix (recorded when set).
+    std::optional<SceneCategory> targetCategory;
     bool overwrite = false; // replace an existing non-empty folder
 };
 inline constexpr std::size_t kMaxSyntheticCount = 10'000'000;
@@ -48,7 +52,8 @@ DatasetSplit syntheticSplit(std::size_t index);
 // Writes `count` scenes as a RefSegRS-layout folder: images/<stem>.tif (RGB Byte GeoTIFF, tiled,
 // DEFLATE, EPSG:32633 at 0.5 m), masks/<stem>.tif (1 band, 0/255, same georeference),
 // output_phrase_{train,val,test}.txt (one "<stem> <expression>" line per scene) and synthetic.json
-// (seed, count, size, generator version, counts per kind and category). Everything is written into a
+// (seed, count, size, generator version, counts per kind and category, and the object scale, kinds
+// and target category when set). Everything is written into a
 // temporary folder next to `folder` and renamed into place at the end: a failed or cancelled run
 // leaves nothing. An existing empty folder is replaced; a non-empty one only with `overwrite`.
 // Progress per scene; cancel between scenes (ErrorCode::Cancelled).

@@ -1,5 +1,6 @@
 #include "engine/synthetic_expression.h"
 
+#include <cctype>
 #include <cmath>
 
 namespace refermap::engine {
@@ -15,8 +16,24 @@ const char* sceneCategoryName(SceneCategory category)
     case SceneCategory::GroundTrackField: return "ground track field";
     case SceneCategory::Bridge: return "bridge";
     case SceneCategory::Road: return "road";
+    case SceneCategory::Airplane: return "airplane";
     }
     return "object";
+}
+
+Result<SceneCategory> parseSceneCategory(const std::string& name)
+{
+    std::string words;
+    for (char ch : name)
+        words += ch == '-' || ch == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string known;
+    for (int c = 0; c < kAllSceneCategoryCount; ++c) {
+        const auto category = static_cast<SceneCategory>(c);
+        if (words == sceneCategoryName(category))
+            return category;
+        known += (known.empty() ? "" : ", ") + std::string(sceneCategoryName(category));
+    }
+    return Error(ErrorCode::InvalidArgument, "unknown object category '" + name + "'").withDetail("use one of: " + known);
 }
 
 const char* sceneColourName(SceneColour colour)
@@ -227,7 +244,8 @@ std::vector<ReferringExpressionSpec> unambiguousExpressions(const std::vector<Sc
             consider(spec);
         }
     }
-    for (int a = 0; a < kSceneCategoryCount; ++a) {
+    // Every category may anchor: an opt-in one is absent from default scenes, so it adds nothing there.
+    for (int a = 0; a < kAllSceneCategoryCount; ++a) {
         const auto anchor = static_cast<SceneCategory>(a);
         if (anchor == object.category)
             continue;
@@ -257,6 +275,7 @@ std::string noun(SceneCategory category, SyntheticRandom& random)
         return random.pick<std::string>({"ground track field", "track field", "running track"});
     case SceneCategory::Bridge: return "bridge";
     case SceneCategory::Road: return random.pick<std::string>({"road", "street"});
+    case SceneCategory::Airplane: return random.pick<std::string>({"airplane", "plane", "airplane"});
     }
     return "object";
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/result.h"
 #include "engine/referring_dataset.h"
 
 #include <cstdint>
@@ -8,10 +9,17 @@
 
 namespace refermap::engine {
 
-// The object categories of the synthetic benchmark (a subset of RRSIS-D's).
-enum class SceneCategory { Vehicle, Ship, StorageTank, Building, TennisCourt, GroundTrackField, Bridge, Road };
-inline constexpr int kSceneCategoryCount = 8;
-const char* sceneCategoryName(SceneCategory category); // "vehicle", "ship", "storage tank", ...
+// The object categories of the synthetic benchmark (a subset of RRSIS-D's). The first
+// kSceneCategoryCount make up the default benchmark (the bundled demo model was trained on them);
+// the ones after it are opt-in: they appear only in scenes whose target category is set to them
+// (SyntheticSceneGenerator::Options::targetCategory), e.g. to test adapting a model to a new kind.
+enum class SceneCategory { Vehicle, Ship, StorageTank, Building, TennisCourt, GroundTrackField, Bridge, Road, Airplane };
+inline constexpr int kSceneCategoryCount = 8;     // the default benchmark's categories
+inline constexpr int kAllSceneCategoryCount = 9;  // with the opt-in ones
+const char* sceneCategoryName(SceneCategory category); // "vehicle", "ship", "storage tank", ..., "airplane"
+// The category named `name` (sceneCategoryName's words; '-' or '_' may stand for the space, any
+// case). Fails (InvalidArgument, naming the known categories) for an unknown name.
+Result<SceneCategory> parseSceneCategory(const std::string& name);
 
 // Colour words an attribute expression may use (all in the BERT uncased vocabulary).
 enum class SceneColour { Red, Blue, Green, White, Black, Grey, Yellow, Orange, Brown };

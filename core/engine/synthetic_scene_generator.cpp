@@ -48,6 +48,7 @@ std::vector<SceneColour> paletteOf(SceneCategory category)
     case SceneCategory::GroundTrackField: return {C::Red, C::Blue, C::Orange};
     case SceneCategory::Bridge: return {C::Grey, C::White, C::Red};
     case SceneCategory::Road: return {C::Grey, C::Black, C::Brown};
+    case SceneCategory::Airplane: return {C::White, C::Grey, C::Blue, C::Red};
     }
     return {C::Grey};
 }
@@ -119,10 +120,36 @@ std::vector<Point> hull(double length, double width)
             {-length / 2, width / 2}, {-length * 0.52, 0}};
 }
 
+// An airliner seen from above, nose towards +x: a slim fuselage, wings swept back to a span of
+// `span`, and a swept tailplane. One simple polygon, so its footprint is exact like the others'.
+std::vector<Point> airplane(double length, double span)
+{
+    const double fuselage = 0.06 * length; // half its width
+    // One side (y < 0), from the nose backwards; the other side is its mirror image.
+    const std::vector<Point> side{
+        {0.42 * length, -0.7 * fuselage},  // where the nose cone meets the fuselage
+        {0.14 * length, -fuselage},        // wing root, leading edge
+        {-0.12 * length, -0.5 * span},     // wing tip, leading edge
+        {-0.22 * length, -0.5 * span},     // wing tip, trailing edge
+        {-0.06 * length, -fuselage},       // wing root, trailing edge
+        {-0.31 * length, -fuselage},       // tailplane root, leading edge
+        {-0.43 * length, -0.18 * span},    // tailplane tip, leading edge
+        {-0.49 * length, -0.18 * span},    // tailplane tip, trailing edge
+        {-0.45 * length, -0.6 * fuselage}, // tailplane root, trailing edge
+        {-0.5 * length, -0.3 * fuselage},  // tail cone
+    };
+    std::vector<Point> result{{0.5 * length, 0.0}};
+    result.insert(result.end(), side.begin(), side.end());
+    for (auto p = side.rbegin(); p != side.rend(); ++p)
+        result.push_back({p->x, -p->y});
+    return result;
+}
+
 std::vector<Point> localOutline(const SceneObject& o)
 {
     switch (o.category) {
     case SceneCategory::Ship: return hull(o.length, o.width);
+    case SceneCategory::Airplane: return airplane(o.length, o.width);
     case SceneCategory::StorageTank: return circle(o.length / 2);
     case SceneCategory::GroundTrackField: return stadium(o.length, o.width);
     default: return rectangle(o.length, o.width);
@@ -256,15 +283,19 @@ public:
         std::optional<ExpressionKind> preferredKind;
     };
 
-    Recipe randomRecipe()
+    // `target`: the target's category; none: one of the default benchmark's, at random.
+    Recipe randomRecipe(std::optional<SceneCategory> target)
     {
         Recipe recipe;
-        recipe.target = static_cast<SceneCategory>(random_.uniformInt(0, kSceneCategoryCount - 1));
+        // Drawn even when the category is given, so the draws that follow are the default's.
+        const auto drawn = static_cast<SceneCategory>(random_.uniformInt(0, kSceneCategoryCount - 1));
+        recipe.target = target.value_or(drawn);
         int count = 2;
         switch (recipe.target) {
         case SceneCategory::Vehicle:
         case SceneCategory::StorageTank: count = random_.uniformInt(2, 4); break;
         case SceneCategory::Ship:
+        case SceneCategory::Airplane:
         case SceneCategory::Building:
         case SceneCategory::TennisCourt: count = random_.uniformInt(2, 3); break;
         default: count = 2; break;
@@ -274,6 +305,8 @@ public:
         recipe.wideWater = recipe.water && recipe.target == SceneCategory::Ship && random_.chance(0.4);
         recipe.objects.assign(static_cast<std::size_t>(count), recipe.target);
         const int extras = random_.uniformInt(1, std::max(1, 7 - count));
+        // Other objects come from the default categories only: an opt-in kind appears only as the
+        // target's category.
         std::vector<SceneCategory> allowed;
         for (int c = 0; c < kSceneCategoryCount; ++c) {
             const auto category = static_cast<SceneCategory>(c);
@@ -333,7 +366,8 @@ public:
             case SceneCategory::TennisCourt:
             case SceneCategory::Building: return 3;
             case SceneCategory::StorageTank: return 4;
-            case SceneCategory::Ship: return 5;
+            case SceneCategory::Ship:
+            case SceneCategory::Airplane: return 5;
             default: return 6;
             }
         };
@@ -389,6 +423,10 @@ private:
         case SceneCategory::Road:
             o.width = random_.uniform(0.04, 0.07) * k;
             o.length = 3.0 * size_;
+            break;
+        case SceneCategory::Airplane: // width: the wingspan
+            o.length = random_.uniform(0.17, 0.27) * k;
+            o.width = o.length * random_.uniform(0.85, 1.05);
             break;
         }
         return o;
@@ -667,6 +705,7 @@ public:
         case SceneCategory::Building: lift = 0.12 * o.width + 0.01 * scale_; break;
         case SceneCategory::Vehicle:
         case SceneCategory::Ship: lift = 0.012 * scale_; break;
+        case SceneCategory::Airplane: lift = 0.015 * scale_; break;
         case SceneCategory::Bridge: lift = 0.03 * scale_; break;
         default: break;
         }
@@ -722,6 +761,16 @@ public:
             line(layer, o, {-0.5, -0.42}, {0.5, -0.42}, scaled(colour, 0.6), 0.12 * o.width);
             line(layer, o, {-0.5, 0.42}, {0.5, 0.42}, scaled(colour, 0.6), 0.12 * o.width);
             break;
+        case SceneCategory::Airplane: {
+            // Cockpit windows, two engines under the wings, and the fin along the tail.
+            const Rgb dark = scaled(colour, 0.4);
+            part(layer, o, {{0.36, -0.03}, {0.42, -0.02}, {0.42, 0.02}, {0.36, 0.03}}, dark);
+            for (double side : {-1.0, 1.0})
+                part(layer, o, {{0.1, side * 0.16}, {-0.02, side * 0.16}, {-0.02, side * 0.22}, {0.1, side * 0.22}},
+                     scaled(colour, 0.6));
+            line(layer, o, {-0.3, 0.0}, {-0.5, 0.0}, scaled(colour, 0.7), std::max(1.0, 0.04 * o.width));
+            break;
+        }
         case SceneCategory::Road:
             if (o.colour != SceneColour::Brown) {
                 const Rgb marking = random_.chance(0.5) ? Rgb{232, 232, 228} : Rgb{220, 200, 60};
@@ -793,11 +842,11 @@ private:
 };
 
 Result<SyntheticScene> compose(int size, double scale, const std::vector<ExpressionKind>& allowedKinds,
-                               SyntheticRandom& random, bool harbour)
+                               std::optional<SceneCategory> targetCategory, SyntheticRandom& random, bool harbour)
 {
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         SceneComposer composer(size, scale, random);
-        const SceneComposer::Recipe recipe = harbour ? SceneComposer::harbourRecipe() : composer.randomRecipe();
+        const SceneComposer::Recipe recipe = harbour ? SceneComposer::harbourRecipe() : composer.randomRecipe(targetCategory);
         if (!composer.place(recipe))
             continue;
         std::vector<Placed>& placed = composer.placed();
@@ -898,6 +947,12 @@ Result<SyntheticSceneGenerator> SyntheticSceneGenerator::create(std::uint64_t se
         return Error(ErrorCode::InvalidArgument,
                      "the object scale must be between 0 (the scene size) and twice the scene size")
             .withKey("object-scale");
+    if (options.targetCategory
+        && (static_cast<int>(*options.targetCategory) < 0
+            || static_cast<int>(*options.targetCategory) >= kAllSceneCategoryCount))
+        return Error(ErrorCode::InvalidArgument, "unknown target category")
+            .withKey("target")
+            .withDetail("category " + std::to_string(static_cast<int>(*options.targetCategory)));
     Options resolved = options;
     if (resolved.objectScale == 0)
         resolved.objectScale = resolved.size;
@@ -908,7 +963,8 @@ Result<SyntheticScene> SyntheticSceneGenerator::generate(std::uint64_t index) co
 {
     return captureErrors([&] {
         SyntheticRandom random(SyntheticRandom::itemSeed(seed_, index));
-        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, options_.kinds, random, false);
+        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, options_.kinds, options_.targetCategory,
+                                                      random, false);
         if (!scene)
             throw Exception(scene.error().withKey("scene " + std::to_string(index)));
         return std::move(scene).value();
@@ -919,7 +975,7 @@ Result<SyntheticScene> SyntheticSceneGenerator::generateHarbour() const
 {
     return captureErrors([&] {
         SyntheticRandom random(SyntheticRandom::itemSeed(seed_, 0xDE30u));
-        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, {}, random, true);
+        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, {}, std::nullopt, random, true);
         if (!scene)
             throw Exception(scene.error());
         return std::move(scene).value();

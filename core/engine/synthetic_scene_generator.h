@@ -30,6 +30,11 @@ public:
         // The expression kinds the targets may be referred by; empty: every kind. A scene whose
         // target has no unambiguous expression of these kinds is drawn again.
         std::vector<ExpressionKind> kinds;
+        // The category of every scene's target; none: drawn at random from the default benchmark's
+        // kSceneCategoryCount categories. Opt-in categories (SceneCategory::Airplane) appear only
+        // when set here, and then only as the target and its distractors. Unset, the output is the
+        // default benchmark's, scene for scene.
+        std::optional<SceneCategory> targetCategory;
     };
 
     // The largest objectScale, as a multiple of the size: above the size, objects are larger relative
@@ -38,7 +43,8 @@ public:
     static constexpr double kMaxObjectScaleRatio = 2.0;
 
     // Fails (InvalidArgument) when the size is outside [kMinSyntheticSceneSize, kMaxSyntheticSceneSize]
-    // or objectScale is negative, or larger than kMaxObjectScaleRatio times the size.
+    // or objectScale is negative, or larger than kMaxObjectScaleRatio times the size, or the target
+    // category is not a SceneCategory.
     static Result<SyntheticSceneGenerator> create(std::uint64_t seed, const Options& options);
 
     Result<SyntheticScene> generate(std::uint64_t index) const;

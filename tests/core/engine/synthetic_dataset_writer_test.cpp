@@ -154,6 +154,35 @@ TEST_F(SyntheticDatasetWriterTest, TheDatasetLoaderReadsIt)
     EXPECT_EQ((*dataset)->ref(0).sentences, std::vector<std::string>{scene.expression.text});
 }
 
+TEST_F(SyntheticDatasetWriterTest, TargetCategoryIsPassedOnAndRecorded)
+{
+    SyntheticDatasetOptions options;
+    options.seed = 6;
+    options.count = 10;
+    options.size = 96;
+    options.targetCategory = SceneCategory::Airplane;
+    ProgressFeedback feedback;
+    const fs::path out = folder() / "airplanes";
+    const SyntheticDatasetSummary summary = writeSyntheticDataset(out, options, feedback).value();
+    EXPECT_EQ(summary.categories, (std::map<std::string, std::size_t>{{"airplane", 10u}}));
+    SyntheticSceneGenerator::Options generatorOptions;
+    generatorOptions.size = 96;
+    generatorOptions.targetCategory = SceneCategory::Airplane;
+    const auto generator = SyntheticSceneGenerator::create(6, generatorOptions).value();
+    auto dataset = openReferringDataset(out, DatasetSplit::Train);
+    ASSERT_TRUE(dataset) << dataset.error().message();
+    ASSERT_EQ((*dataset)->size(), 8u);
+    const SyntheticScene scene = generator.generate(0).value();
+    EXPECT_EQ((*dataset)->loadMask(0).value().pixels, scene.mask.pixels);
+    EXPECT_EQ((*dataset)->ref(0).sentences, std::vector<std::string>{scene.expression.text});
+    const std::string description = bytesOf(out / "synthetic.json");
+    EXPECT_NE(description.find("\"target_category\": \"airplane\""), std::string::npos) << description;
+
+    // Unset, nothing is recorded: the default benchmark's files stay as they were.
+    write(folder() / "default", 6, 2);
+    EXPECT_EQ(bytesOf(folder() / "default" / "synthetic.json").find("target_category"), std::string::npos);
+}
+
 TEST_F(SyntheticDatasetWriterTest, SameSeedSameBytesOtherSeedOtherBytes)
 {
     write(folder() / "a", 5, 10);
