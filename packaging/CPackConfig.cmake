@@ -4,7 +4,9 @@
 # - OpenBLAS, because libtorch reaches it only through the libblas.so.3 alternative (without it
 #   the model runs on the ~67x slower reference BLAS);
 # - with the GUI, the Wayland platform plugin as a recommendation (the xcb one ships in libqt6gui6,
-#   which shlibdeps finds; qt6-qpa-plugins holds only vnc and is not needed).
+#   which shlibdeps finds; qt6-qpa-plugins holds only vnc and is not needed);
+# - with the GUI, Qt Charts (the fine-tune dialog's live chart), named so the package states it
+#   even where shlibdeps is off.
 include("${CMAKE_CURRENT_LIST_DIR}/DesktopInstall.cmake")
 
 set(CPACK_PACKAGE_NAME "refermap")
@@ -26,6 +28,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-pthread")
 if(REFERMAP_BUILD_GUI)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CPACK_DEBIAN_PACKAGE_DEPENDS}, libqt6charts6")
   set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
 endif()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -15,6 +15,7 @@ packages=(
   libspdlog-dev libfmt-dev libicu-dev nlohmann-json3-dev libcli11-dev
   # desktop application
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-charts-dev libqt6opengl6-dev  # Qt Charts; its CMake package needs Qt6OpenGL, which Debian 12 does not pull in
   libgl-dev libxkbcommon-dev
   # tests: GoogleTest, the Python references for parity tests, a virtual display, the
   # validators of the desktop files, and `file` (CPack's dpkg-shlibdeps step needs it)

@@ -183,6 +183,307 @@
     </message>
 </context>
 <context>
+    <name>refermap::ui::FineTuneChart</name>
+    <message>
+        <source>Training loss</source>
+        <translation>Trainingsverlust</translation>
+    </message>
+    <message>
+        <source>Validation mIoU</source>
+        <translation>Validierungs-mIoU</translation>
+    </message>
+    <message>
+        <source>Validation oIoU</source>
+        <translation>Validierungs-oIoU</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>IoU</source>
+        <translation>IoU</translation>
+    </message>
+</context>
+<context>
+    <name>refermap::ui::FineTuneDialog</name>
+    <message>
+        <source>Cancelled. The checkpoint in %1 is kept: Resume continues from it.</source>
+        <translation>Abgebrochen. Der Checkpoint in %1 bleibt erhalten: „Fortsetzen“ setzt dort an.</translation>
+    </message>
+    <message>
+        <source>Fine-tune on Corrections</source>
+        <translation>Mit Korrekturen feinabstimmen</translation>
+    </message>
+    <message>
+        <source>Base model:</source>
+        <translation>Basismodell:</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Edited layers:</source>
+        <translation>Bearbeitete Layer:</translation>
+    </message>
+    <message>
+        <source>The mask layers you corrected; the checked ones are learnt from.</source>
+        <translation>Die von Ihnen korrigierten Maskenlayer; aus den angehakten wird gelernt.</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>Epochen:</translation>
+    </message>
+    <message>
+        <source>Maximum steps:</source>
+        <translation>Maximale Schritte:</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>Keine Begrenzung</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>Batchgröße:</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>Lernrate:</translation>
+    </message>
+    <message>
+        <source>Backbone learning rate:</source>
+        <translation>Lernrate des Backbones:</translation>
+    </message>
+    <message>
+        <source>Freeze:</source>
+        <translation>Einfrieren:</translation>
+    </message>
+    <message>
+        <source>Nothing (every weight trains)</source>
+        <translation>Nichts (alle Gewichte werden trainiert)</translation>
+    </message>
+    <message>
+        <source>Backbones (Swin and BERT)</source>
+        <translation>Backbones (Swin und BERT)</translation>
+    </message>
+    <message>
+        <source>Validation share:</source>
+        <translation>Validierungsanteil:</translation>
+    </message>
+    <message>
+        <source>The share of the samples held out to measure the model before and after.</source>
+        <translation>Der Anteil der Beispiele, der zurückbehalten wird, um das Modell vorher und nachher zu messen.</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when available)</source>
+        <translation>Automatisch (GPU, falls verfügbar)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU %1 (CUDA)</source>
+        <translation>GPU %1 (CUDA)</translation>
+    </message>
+    <message>
+        <source>New model file:</source>
+        <translation>Neue Modelldatei:</translation>
+    </message>
+    <message>
+        <source>Start over</source>
+        <translation>Neu beginnen</translation>
+    </message>
+    <message>
+        <source>Discard the interrupted run&apos;s checkpoint and train from the base model again.</source>
+        <translation>Den Checkpoint des unterbrochenen Laufs verwerfen und erneut vom Basismodell aus trainieren.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Use this model and re-run query</source>
+        <translation>Dieses Modell verwenden und Abfrage erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Basismodell</translation>
+    </message>
+    <message>
+        <source>Fine-tuned</source>
+        <translation>Feinabgestimmt</translation>
+    </message>
+    <message>
+        <source>mIoU</source>
+        <translation>mIoU</translation>
+    </message>
+    <message>
+        <source>oIoU</source>
+        <translation>oIoU</translation>
+    </message>
+    <message>
+        <source>Pr@0.5</source>
+        <translation>Pr@0.5</translation>
+    </message>
+    <message>
+        <source>Project: %1</source>
+        <translation>Projekt: %1</translation>
+    </message>
+    <message>
+        <source>This session has no project file. Save it as a project first (File › Save Project As…): the fine-tune reads your corrections from the project.</source>
+        <translation>Diese Sitzung hat keine Projektdatei. Speichern Sie sie zuerst als Projekt (Datei › Projekt speichern unter…): Die Feinabstimmung liest Ihre Korrekturen aus dem Projekt.</translation>
+    </message>
+    <message>
+        <source>%1 (over %2)</source>
+        <translation>%1 (über %2)</translation>
+    </message>
+    <message>
+        <source>Query: %1</source>
+        <translation>Abfrage: %1</translation>
+    </message>
+    <message>
+        <source>No edited mask layer: correct the mask of a query with the brush, eraser or polygon tools first; the fine-tune learns from your corrections.</source>
+        <translation>Kein bearbeiteter Maskenlayer: Korrigieren Sie zuerst die Maske einer Abfrage mit Pinsel, Radiergummi oder den Polygonwerkzeugen; die Feinabstimmung lernt aus Ihren Korrekturen.</translation>
+    </message>
+    <message>
+        <source>Save the project first (File › Save Project As…).</source>
+        <translation>Speichern Sie zuerst das Projekt (Datei › Projekt speichern unter…).</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Base Model</source>
+        <translation>Basismodell</translation>
+    </message>
+    <message>
+        <source>ReferMap models (*.refermap);;All files (*)</source>
+        <translation>ReferMap-Modelle (*.refermap);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>New Model File</source>
+        <translation>Neue Modelldatei</translation>
+    </message>
+    <message>
+        <source>ReferMap models (*.refermap)</source>
+        <translation>ReferMap-Modelle (*.refermap)</translation>
+    </message>
+    <message>
+        <source>Save the project first (File › Save Project As…): the fine-tune reads your corrections from the project file.</source>
+        <translation>Speichern Sie zuerst das Projekt (Datei › Projekt speichern unter…): Die Feinabstimmung liest Ihre Korrekturen aus der Projektdatei.</translation>
+    </message>
+    <message>
+        <source>Choose at least one edited layer to learn from.</source>
+        <translation>Wählen Sie mindestens einen bearbeiteten Layer, aus dem gelernt werden soll.</translation>
+    </message>
+    <message>
+        <source>The learning rate &apos;%1&apos; is not a number between 0 and 1.</source>
+        <translation>Die Lernrate „%1“ ist keine Zahl zwischen 0 und 1.</translation>
+    </message>
+    <message>
+        <source>The base model &apos;%1&apos; does not exist.</source>
+        <translation>Das Basismodell „%1“ existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Choose a new model file: the base model is never overwritten.</source>
+        <translation>Wählen Sie eine neue Modelldatei: Das Basismodell wird nie überschrieben.</translation>
+    </message>
+    <message>
+        <source>The project could not be saved: %1</source>
+        <translation>Das Projekt konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>The layer %1 is not in the project file yet; save the project and try again.</source>
+        <translation>Der Layer %1 ist noch nicht in der Projektdatei; speichern Sie das Projekt und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Fine-tune: %1</source>
+        <translation>Feinabstimmung: %1</translation>
+    </message>
+    <message>
+        <source>Resuming the interrupted fine-tune…</source>
+        <translation>Die unterbrochene Feinabstimmung wird fortgesetzt…</translation>
+    </message>
+    <message>
+        <source>Fine-tuning…</source>
+        <translation>Feinabstimmung läuft…</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min left</source>
+        <translation>noch %1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s left</source>
+        <translation>noch %1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s left</source>
+        <translation>noch %1 s</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>The fine-tune failed: %1</source>
+        <translation>Die Feinabstimmung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The new model is %1.</source>
+        <translation>Das neue Modell ist %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Learnt from %1 training samples of %n layer(s) in %2 steps (%3 s); measured on %4 held-out samples.</source>
+        <translation>
+            <numerusform>Aus %1 Trainingsbeispielen von %n Layer in %2 Schritten gelernt (%3 s); gemessen an %4 zurückbehaltenen Beispielen.</numerusform>
+            <numerusform>Aus %1 Trainingsbeispielen von %n Layern in %2 Schritten gelernt (%3 s); gemessen an %4 zurückbehaltenen Beispielen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An interrupted run was continued.</source>
+        <translation>Ein unterbrochener Lauf wurde fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>Run a fine-tune first.</source>
+        <translation>Führen Sie zuerst eine Feinabstimmung durch.</translation>
+    </message>
+    <message>
+        <source>Select the layer whose query should run again.</source>
+        <translation>Wählen Sie den Layer, dessen Abfrage erneut ausgeführt werden soll.</translation>
+    </message>
+    <message>
+        <source>A query is already running; cancel it or wait.</source>
+        <translation>Es läuft bereits eine Abfrage; brechen Sie sie ab oder warten Sie.</translation>
+    </message>
+    <message>
+        <source>The query &apos;%1&apos; could not be started.</source>
+        <translation>Die Abfrage „%1“ konnte nicht gestartet werden.</translation>
+    </message>
+    <message>
+        <source>%1 is now the active model; running &apos;%2&apos; again with it…</source>
+        <translation>%1 ist jetzt das aktive Modell; „%2“ wird damit erneut ausgeführt…</translation>
+    </message>
+</context>
+<context>
     <name>refermap::ui::LayerModel</name>
     <message>
         <source>%1 (edited)</source>
@@ -604,6 +905,10 @@ Einstellungen: %2</translation>
     <message>
         <source>Overviews: %1</source>
         <translation>Übersichten: %1</translation>
+    </message>
+    <message>
+        <source>Fine-&amp;tune on Corrections…</source>
+        <translation>Mit Korrekturen &amp;feinabstimmen…</translation>
     </message>
 </context>
 <context>

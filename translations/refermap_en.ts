@@ -183,6 +183,307 @@
     </message>
 </context>
 <context>
+    <name>refermap::ui::FineTuneChart</name>
+    <message>
+        <source>Training loss</source>
+        <translation>Training loss</translation>
+    </message>
+    <message>
+        <source>Validation mIoU</source>
+        <translation>Validation mIoU</translation>
+    </message>
+    <message>
+        <source>Validation oIoU</source>
+        <translation>Validation oIoU</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>IoU</source>
+        <translation>IoU</translation>
+    </message>
+</context>
+<context>
+    <name>refermap::ui::FineTuneDialog</name>
+    <message>
+        <source>Cancelled. The checkpoint in %1 is kept: Resume continues from it.</source>
+        <translation>Cancelled. The checkpoint in %1 is kept: Resume continues from it.</translation>
+    </message>
+    <message>
+        <source>Fine-tune on Corrections</source>
+        <translation>Fine-tune on Corrections</translation>
+    </message>
+    <message>
+        <source>Base model:</source>
+        <translation>Base model:</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Edited layers:</source>
+        <translation>Edited layers:</translation>
+    </message>
+    <message>
+        <source>The mask layers you corrected; the checked ones are learnt from.</source>
+        <translation>The mask layers you corrected; the checked ones are learnt from.</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>Epochs:</translation>
+    </message>
+    <message>
+        <source>Maximum steps:</source>
+        <translation>Maximum steps:</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>No limit</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>Batch size:</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>Learning rate:</translation>
+    </message>
+    <message>
+        <source>Backbone learning rate:</source>
+        <translation>Backbone learning rate:</translation>
+    </message>
+    <message>
+        <source>Freeze:</source>
+        <translation>Freeze:</translation>
+    </message>
+    <message>
+        <source>Nothing (every weight trains)</source>
+        <translation>Nothing (every weight trains)</translation>
+    </message>
+    <message>
+        <source>Backbones (Swin and BERT)</source>
+        <translation>Backbones (Swin and BERT)</translation>
+    </message>
+    <message>
+        <source>Validation share:</source>
+        <translation>Validation share:</translation>
+    </message>
+    <message>
+        <source>The share of the samples held out to measure the model before and after.</source>
+        <translation>The share of the samples held out to measure the model before and after.</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Device:</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when available)</source>
+        <translation>Automatic (GPU when available)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU %1 (CUDA)</source>
+        <translation>GPU %1 (CUDA)</translation>
+    </message>
+    <message>
+        <source>New model file:</source>
+        <translation>New model file:</translation>
+    </message>
+    <message>
+        <source>Start over</source>
+        <translation>Start over</translation>
+    </message>
+    <message>
+        <source>Discard the interrupted run&apos;s checkpoint and train from the base model again.</source>
+        <translation>Discard the interrupted run&apos;s checkpoint and train from the base model again.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Use this model and re-run query</source>
+        <translation>Use this model and re-run query</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Base model</translation>
+    </message>
+    <message>
+        <source>Fine-tuned</source>
+        <translation>Fine-tuned</translation>
+    </message>
+    <message>
+        <source>mIoU</source>
+        <translation>mIoU</translation>
+    </message>
+    <message>
+        <source>oIoU</source>
+        <translation>oIoU</translation>
+    </message>
+    <message>
+        <source>Pr@0.5</source>
+        <translation>Pr@0.5</translation>
+    </message>
+    <message>
+        <source>Project: %1</source>
+        <translation>Project: %1</translation>
+    </message>
+    <message>
+        <source>This session has no project file. Save it as a project first (File › Save Project As…): the fine-tune reads your corrections from the project.</source>
+        <translation>This session has no project file. Save it as a project first (File › Save Project As…): the fine-tune reads your corrections from the project.</translation>
+    </message>
+    <message>
+        <source>%1 (over %2)</source>
+        <translation>%1 (over %2)</translation>
+    </message>
+    <message>
+        <source>Query: %1</source>
+        <translation>Query: %1</translation>
+    </message>
+    <message>
+        <source>No edited mask layer: correct the mask of a query with the brush, eraser or polygon tools first; the fine-tune learns from your corrections.</source>
+        <translation>No edited mask layer: correct the mask of a query with the brush, eraser or polygon tools first; the fine-tune learns from your corrections.</translation>
+    </message>
+    <message>
+        <source>Save the project first (File › Save Project As…).</source>
+        <translation>Save the project first (File › Save Project As…).</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Base Model</source>
+        <translation>Base Model</translation>
+    </message>
+    <message>
+        <source>ReferMap models (*.refermap);;All files (*)</source>
+        <translation>ReferMap models (*.refermap);;All files (*)</translation>
+    </message>
+    <message>
+        <source>New Model File</source>
+        <translation>New Model File</translation>
+    </message>
+    <message>
+        <source>ReferMap models (*.refermap)</source>
+        <translation>ReferMap models (*.refermap)</translation>
+    </message>
+    <message>
+        <source>Save the project first (File › Save Project As…): the fine-tune reads your corrections from the project file.</source>
+        <translation>Save the project first (File › Save Project As…): the fine-tune reads your corrections from the project file.</translation>
+    </message>
+    <message>
+        <source>Choose at least one edited layer to learn from.</source>
+        <translation>Choose at least one edited layer to learn from.</translation>
+    </message>
+    <message>
+        <source>The learning rate &apos;%1&apos; is not a number between 0 and 1.</source>
+        <translation>The learning rate &apos;%1&apos; is not a number between 0 and 1.</translation>
+    </message>
+    <message>
+        <source>The base model &apos;%1&apos; does not exist.</source>
+        <translation>The base model &apos;%1&apos; does not exist.</translation>
+    </message>
+    <message>
+        <source>Choose a new model file: the base model is never overwritten.</source>
+        <translation>Choose a new model file: the base model is never overwritten.</translation>
+    </message>
+    <message>
+        <source>The project could not be saved: %1</source>
+        <translation>The project could not be saved: %1</translation>
+    </message>
+    <message>
+        <source>The layer %1 is not in the project file yet; save the project and try again.</source>
+        <translation>The layer %1 is not in the project file yet; save the project and try again.</translation>
+    </message>
+    <message>
+        <source>Fine-tune: %1</source>
+        <translation>Fine-tune: %1</translation>
+    </message>
+    <message>
+        <source>Resuming the interrupted fine-tune…</source>
+        <translation>Resuming the interrupted fine-tune…</translation>
+    </message>
+    <message>
+        <source>Fine-tuning…</source>
+        <translation>Fine-tuning…</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min left</source>
+        <translation>%1 h %2 min left</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s left</source>
+        <translation>%1 min %2 s left</translation>
+    </message>
+    <message>
+        <source>%1 s left</source>
+        <translation>%1 s left</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>The fine-tune failed: %1</source>
+        <translation>The fine-tune failed: %1</translation>
+    </message>
+    <message>
+        <source>The new model is %1.</source>
+        <translation>The new model is %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Learnt from %1 training samples of %n layer(s) in %2 steps (%3 s); measured on %4 held-out samples.</source>
+        <translation>
+            <numerusform>Learnt from %1 training samples of %n layer in %2 steps (%3 s); measured on %4 held-out samples.</numerusform>
+            <numerusform>Learnt from %1 training samples of %n layers in %2 steps (%3 s); measured on %4 held-out samples.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An interrupted run was continued.</source>
+        <translation>An interrupted run was continued.</translation>
+    </message>
+    <message>
+        <source>Run a fine-tune first.</source>
+        <translation>Run a fine-tune first.</translation>
+    </message>
+    <message>
+        <source>Select the layer whose query should run again.</source>
+        <translation>Select the layer whose query should run again.</translation>
+    </message>
+    <message>
+        <source>A query is already running; cancel it or wait.</source>
+        <translation>A query is already running; cancel it or wait.</translation>
+    </message>
+    <message>
+        <source>The query &apos;%1&apos; could not be started.</source>
+        <translation>The query &apos;%1&apos; could not be started.</translation>
+    </message>
+    <message>
+        <source>%1 is now the active model; running &apos;%2&apos; again with it…</source>
+        <translation>%1 is now the active model; running &apos;%2&apos; again with it…</translation>
+    </message>
+</context>
+<context>
     <name>refermap::ui::LayerModel</name>
     <message>
         <source>%1 (edited)</source>
@@ -604,6 +905,10 @@ Settings: %2</translation>
     <message>
         <source>Overviews: %1</source>
         <translation>Overviews: %1</translation>
+    </message>
+    <message>
+        <source>Fine-&amp;tune on Corrections…</source>
+        <translation>Fine-&amp;tune on Corrections…</translation>
     </message>
 </context>
 <context>

@@ -183,6 +183,306 @@
     </message>
 </context>
 <context>
+    <name>refermap::ui::FineTuneChart</name>
+    <message>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>Validation mIoU</source>
+        <translation>验证 mIoU</translation>
+    </message>
+    <message>
+        <source>Validation oIoU</source>
+        <translation>验证 oIoU</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>IoU</source>
+        <translation>IoU</translation>
+    </message>
+</context>
+<context>
+    <name>refermap::ui::FineTuneDialog</name>
+    <message>
+        <source>Cancelled. The checkpoint in %1 is kept: Resume continues from it.</source>
+        <translation>已取消。%1 中的检查点已保留：“继续”将从该检查点接着训练。</translation>
+    </message>
+    <message>
+        <source>Fine-tune on Corrections</source>
+        <translation>根据修正微调</translation>
+    </message>
+    <message>
+        <source>Base model:</source>
+        <translation>基础模型：</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Edited layers:</source>
+        <translation>已编辑的图层：</translation>
+    </message>
+    <message>
+        <source>The mask layers you corrected; the checked ones are learnt from.</source>
+        <translation>您修正过的掩膜图层；将从勾选的图层中学习。</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>轮数：</translation>
+    </message>
+    <message>
+        <source>Maximum steps:</source>
+        <translation>最大步数：</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>无限制</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <source>Backbone learning rate:</source>
+        <translation>骨干网络学习率：</translation>
+    </message>
+    <message>
+        <source>Freeze:</source>
+        <translation>冻结：</translation>
+    </message>
+    <message>
+        <source>Nothing (every weight trains)</source>
+        <translation>不冻结（训练所有权重）</translation>
+    </message>
+    <message>
+        <source>Backbones (Swin and BERT)</source>
+        <translation>骨干网络（Swin 和 BERT）</translation>
+    </message>
+    <message>
+        <source>Validation share:</source>
+        <translation>验证比例：</translation>
+    </message>
+    <message>
+        <source>The share of the samples held out to measure the model before and after.</source>
+        <translation>留出的样本比例，用于在微调前后评估模型。</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when available)</source>
+        <translation>自动（如有 GPU 则使用 GPU）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU %1 (CUDA)</source>
+        <translation>GPU %1 (CUDA)</translation>
+    </message>
+    <message>
+        <source>New model file:</source>
+        <translation>新模型文件：</translation>
+    </message>
+    <message>
+        <source>Start over</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <source>Discard the interrupted run&apos;s checkpoint and train from the base model again.</source>
+        <translation>丢弃中断运行的检查点，并从基础模型重新训练。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Use this model and re-run query</source>
+        <translation>使用此模型并重新运行查询</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Fine-tuned</source>
+        <translation>微调后</translation>
+    </message>
+    <message>
+        <source>mIoU</source>
+        <translation>mIoU</translation>
+    </message>
+    <message>
+        <source>oIoU</source>
+        <translation>oIoU</translation>
+    </message>
+    <message>
+        <source>Pr@0.5</source>
+        <translation>Pr@0.5</translation>
+    </message>
+    <message>
+        <source>Project: %1</source>
+        <translation>项目：%1</translation>
+    </message>
+    <message>
+        <source>This session has no project file. Save it as a project first (File › Save Project As…): the fine-tune reads your corrections from the project.</source>
+        <translation>此会话没有项目文件。请先将其保存为项目（文件 › 项目另存为…）：微调会从项目中读取您的修正。</translation>
+    </message>
+    <message>
+        <source>%1 (over %2)</source>
+        <translation>%1（基于 %2）</translation>
+    </message>
+    <message>
+        <source>Query: %1</source>
+        <translation>查询：%1</translation>
+    </message>
+    <message>
+        <source>No edited mask layer: correct the mask of a query with the brush, eraser or polygon tools first; the fine-tune learns from your corrections.</source>
+        <translation>没有已编辑的掩膜图层：请先使用画笔、橡皮擦或多边形工具修正查询的掩膜；微调会从您的修正中学习。</translation>
+    </message>
+    <message>
+        <source>Save the project first (File › Save Project As…).</source>
+        <translation>请先保存项目（文件 › 项目另存为…）。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Base Model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>ReferMap models (*.refermap);;All files (*)</source>
+        <translation>ReferMap 模型 (*.refermap);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>New Model File</source>
+        <translation>新模型文件</translation>
+    </message>
+    <message>
+        <source>ReferMap models (*.refermap)</source>
+        <translation>ReferMap 模型 (*.refermap)</translation>
+    </message>
+    <message>
+        <source>Save the project first (File › Save Project As…): the fine-tune reads your corrections from the project file.</source>
+        <translation>请先保存项目（文件 › 项目另存为…）：微调会从项目文件中读取您的修正。</translation>
+    </message>
+    <message>
+        <source>Choose at least one edited layer to learn from.</source>
+        <translation>请至少选择一个用于学习的已编辑图层。</translation>
+    </message>
+    <message>
+        <source>The learning rate &apos;%1&apos; is not a number between 0 and 1.</source>
+        <translation>学习率“%1”不是介于 0 和 1 之间的数字。</translation>
+    </message>
+    <message>
+        <source>The base model &apos;%1&apos; does not exist.</source>
+        <translation>基础模型“%1”不存在。</translation>
+    </message>
+    <message>
+        <source>Choose a new model file: the base model is never overwritten.</source>
+        <translation>请选择新的模型文件：基础模型永远不会被覆盖。</translation>
+    </message>
+    <message>
+        <source>The project could not be saved: %1</source>
+        <translation>无法保存项目：%1</translation>
+    </message>
+    <message>
+        <source>The layer %1 is not in the project file yet; save the project and try again.</source>
+        <translation>图层 %1 尚未保存到项目文件中；请保存项目后重试。</translation>
+    </message>
+    <message>
+        <source>Fine-tune: %1</source>
+        <translation>微调：%1</translation>
+    </message>
+    <message>
+        <source>Resuming the interrupted fine-tune…</source>
+        <translation>正在继续中断的微调…</translation>
+    </message>
+    <message>
+        <source>Fine-tuning…</source>
+        <translation>正在微调…</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min left</source>
+        <translation>剩余 %1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s left</source>
+        <translation>剩余 %1 分钟 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s left</source>
+        <translation>剩余 %1 秒</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>The fine-tune failed: %1</source>
+        <translation>微调失败：%1</translation>
+    </message>
+    <message>
+        <source>The new model is %1.</source>
+        <translation>新模型为 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Learnt from %1 training samples of %n layer(s) in %2 steps (%3 s); measured on %4 held-out samples.</source>
+        <translation>
+            <numerusform>已用 %2 步（%3 秒）从 %n 个图层的 %1 个训练样本中学习；在 %4 个留出样本上评估。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An interrupted run was continued.</source>
+        <translation>已继续一次中断的运行。</translation>
+    </message>
+    <message>
+        <source>Run a fine-tune first.</source>
+        <translation>请先运行微调。</translation>
+    </message>
+    <message>
+        <source>Select the layer whose query should run again.</source>
+        <translation>请选择要重新运行其查询的图层。</translation>
+    </message>
+    <message>
+        <source>A query is already running; cancel it or wait.</source>
+        <translation>已有查询正在运行；请取消或等待其完成。</translation>
+    </message>
+    <message>
+        <source>The query &apos;%1&apos; could not be started.</source>
+        <translation>无法启动查询“%1”。</translation>
+    </message>
+    <message>
+        <source>%1 is now the active model; running &apos;%2&apos; again with it…</source>
+        <translation>%1 现为活动模型；正在使用它重新运行“%2”…</translation>
+    </message>
+</context>
+<context>
     <name>refermap::ui::LayerModel</name>
     <message>
         <source>%1 (edited)</source>
@@ -602,6 +902,10 @@ Settings: %2</source>
     <message>
         <source>Overviews: %1</source>
         <translation>金字塔：%1</translation>
+    </message>
+    <message>
+        <source>Fine-&amp;tune on Corrections…</source>
+        <translation>根据修正微调(&amp;T)…</translation>
     </message>
 </context>
 <context>

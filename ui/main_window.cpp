@@ -5,6 +5,7 @@
 #include "geo/overview_builder.h"
 #include "model/compute_device.h"
 #include "ui/export_dialog.h"
+#include "ui/fine_tune_dialog.h"
 #include "ui/layer_model.h"
 #include "ui/layers_panel.h"
 #include "ui/log_panel.h"
@@ -166,6 +167,8 @@ void MainWindow::createActions()
     settingsAction_ = action("actionSettings", QKeySequence::Preferences);
     settingsAction_->setMenuRole(QAction::PreferencesRole);
     connect(settingsAction_, &QAction::triggered, this, &MainWindow::showSettings);
+    fineTuneAction_ = action("actionFineTune");
+    connect(fineTuneAction_, &QAction::triggered, this, [this] { showFineTune(); });
 
     zoomInAction_ = action("actionZoomIn", QKeySequence::ZoomIn);
     connect(zoomInAction_, &QAction::triggered, this, [this] { canvas_->zoomIn(); });
@@ -221,6 +224,8 @@ void MainWindow::createMenus()
     viewMenu_->addSeparator();
     toolsMenu_ = menuBar()->addMenu(QString());
     toolsMenu_->addActions(toolActions_);
+    toolsMenu_->addSeparator();
+    toolsMenu_->addAction(fineTuneAction_);
     helpMenu_ = menuBar()->addMenu(QString());
     helpMenu_->addAction(aboutAction_);
 }
@@ -314,6 +319,7 @@ void MainWindow::retranslate()
     undoAction_->setText(tr("&Undo"));
     redoAction_->setText(tr("&Redo"));
     settingsAction_->setText(tr("&Settings…"));
+    fineTuneAction_->setText(tr("Fine-&tune on Corrections…"));
     zoomInAction_->setText(tr("Zoom &In"));
     zoomOutAction_->setText(tr("Zoom &Out"));
     zoomLayerAction_->setText(tr("Zoom to &Layer"));
@@ -453,6 +459,27 @@ bool MainWindow::saveProjectAs(const QString& path)
     updateTitle();
     showMessage(tr("Saved the project %1").arg(path));
     return true;
+}
+
+Result<void> MainWindow::saveCurrentProject()
+{
+    if (!project_->hasProject())
+        return Error(ErrorCode::InvalidArgument, "the session has no project file yet");
+    if (auto saved = project_->save(toProjectView(*canvas_)); !saved)
+        return saved.error();
+    updateTitle();
+    return {};
+}
+
+FineTuneDialog* MainWindow::showFineTune()
+{
+    if (!fineTuneDialog_)
+        fineTuneDialog_ = new FineTuneDialog(*this, this);
+    fineTuneDialog_->refresh();
+    fineTuneDialog_->show();
+    fineTuneDialog_->raise();
+    fineTuneDialog_->activateWindow();
+    return fineTuneDialog_;
 }
 
 void MainWindow::saveProject()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/result.h"
 #include "ui/app_settings.h"
 
 #include <QMainWindow>
@@ -16,6 +17,7 @@ class QUndoGroup;
 
 namespace refermap::ui {
 
+class FineTuneDialog;
 class LayerModel;
 class LayersPanel;
 class LogPanel;
@@ -46,6 +48,9 @@ public:
     bool openRaster(const QString& path);
     bool openProject(const QString& path);
     bool saveProjectAs(const QString& path);
+    // Writes the session to the current project file with the current view, without asking
+    // (the fine-tune dialog saves the corrections it learns from); an error without a project.
+    Result<void> saveCurrentProject();
 
     // For tests and scripts.
     LayerModel& layers() { return *layers_; }
@@ -59,6 +64,8 @@ public:
     void setSettings(const AppSettings& settings, bool persist = true);
     // Runs `text` over the current raster (or its visible extent), as the query bar does.
     bool runQuery(const QString& text, bool visibleExtentOnly = false);
+    // Tools › Fine-tune on corrections: shows the (one) fine-tune dialog, refreshed.
+    FineTuneDialog* showFineTune();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -101,6 +108,7 @@ private:
     TasksPanel* tasksPanel_ = nullptr;
     LogPanel* logPanel_ = nullptr;
     QueryBar* queryBar_ = nullptr;
+    FineTuneDialog* fineTuneDialog_ = nullptr;
     QUndoGroup* undoGroup_ = nullptr;
     QDockWidget* layersDock_ = nullptr;
     QDockWidget* tasksDock_ = nullptr;
@@ -121,6 +129,7 @@ private:
     QAction* undoAction_ = nullptr;
     QAction* redoAction_ = nullptr;
     QAction* settingsAction_ = nullptr;
+    QAction* fineTuneAction_ = nullptr;
     QAction* zoomInAction_ = nullptr;
     QAction* zoomOutAction_ = nullptr;
     QAction* zoomLayerAction_ = nullptr;
