@@ -146,10 +146,12 @@ TEST_F(CorrectedLayerTest, StoredTilesRestoreTheCorrectedMaskInsideTheRegionOnly
     EXPECT_EQ(layer->name, "roads");
     EXPECT_EQ(layer->queryText, "roads");
     EXPECT_EQ(layer->settingsJson, defaultCorrectionSettingsJson);
-    EXPECT_EQ(layer->maskPath, fs::weakly_canonical(zeroMask_));
+    ASSERT_TRUE(layer->maskPath);
+    EXPECT_TRUE(fs::equivalent(*layer->maskPath, zeroMask_)) << layer->maskPath->string();
     auto raster = store->raster(layer->rasterId);
     ASSERT_TRUE(raster);
-    EXPECT_EQ(raster->path, fs::weakly_canonical(rasterPath));
+    // The same file (the data folder may be reached through a symbolic link).
+    EXPECT_TRUE(fs::equivalent(raster->path, rasterPath)) << raster->path.string();
     expectRestoredMask(*store, *layerId, spec.region);
 
     // A second correction over the same raster, reaching its cropped edge tiles (1300 = 5*256 + 20).
