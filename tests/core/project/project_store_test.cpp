@@ -1,5 +1,6 @@
 #include "project/project_store.h"
 
+#include "project_sql.h"
 #include "support/temporary_folder.h"
 
 #include <gdal_priv.h>
@@ -24,24 +25,7 @@ namespace fs = std::filesystem;
 
 using ProjectStoreTest = testing::TemporaryFolderTest;
 
-// Runs SQL on the project file with GDAL directly (behind the store's back) and returns the first
-// column of the first row, or "" when there is none.
-std::string sqlOnFile(const fs::path& path, const std::string& sql)
-{
-    GDALAllRegister();
-    GDALDataset* dataset = GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE);
-    EXPECT_NE(dataset, nullptr) << path;
-    if (!dataset)
-        return {};
-    std::string out;
-    if (OGRLayer* result = dataset->ExecuteSQL(sql.c_str(), nullptr, nullptr)) {
-        if (OGRFeatureUniquePtr feature {result->GetNextFeature()})
-            out = feature->GetFieldAsString(0);
-        dataset->ReleaseResultSet(result);
-    }
-    GDALClose(dataset);
-    return out;
-}
+using testing::sqlOnFile;
 
 MaskLayerRecord sampleLayer(std::int64_t rasterId)
 {
