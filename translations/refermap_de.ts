@@ -482,6 +482,14 @@
         <source>%1 is now the active model; running &apos;%2&apos; again with it…</source>
         <translation>%1 ist jetzt das aktive Modell; „%2“ wird damit erneut ausgeführt…</translation>
     </message>
+    <message>
+        <source>Mirror samples (left–right and top–bottom, direction words too)</source>
+        <translation>Beispiele spiegeln (links–rechts und oben–unten, Richtungswörter mit)</translation>
+    </message>
+    <message>
+        <source>Each training sample is also seen mirrored, with words such as &quot;left&quot; and &quot;north&quot; swapped to match, so a few corrections go further.</source>
+        <translation>Jedes Trainingsbeispiel wird auch gespiegelt gezeigt, wobei Wörter wie „left“ und „north“ passend vertauscht werden; so reichen wenige Korrekturen weiter.</translation>
+    </message>
 </context>
 <context>
     <name>refermap::ui::LayerModel</name>

@@ -482,6 +482,14 @@
         <source>%1 is now the active model; running &apos;%2&apos; again with it…</source>
         <translation>%1 is now the active model; running &apos;%2&apos; again with it…</translation>
     </message>
+    <message>
+        <source>Mirror samples (left–right and top–bottom, direction words too)</source>
+        <translation>Mirror samples (left–right and top–bottom, direction words too)</translation>
+    </message>
+    <message>
+        <source>Each training sample is also seen mirrored, with words such as &quot;left&quot; and &quot;north&quot; swapped to match, so a few corrections go further.</source>
+        <translation>Each training sample is also seen mirrored, with words such as &quot;left&quot; and &quot;north&quot; swapped to match, so a few corrections go further.</translation>
+    </message>
 </context>
 <context>
     <name>refermap::ui::LayerModel</name>

@@ -481,6 +481,14 @@
         <source>%1 is now the active model; running &apos;%2&apos; again with it…</source>
         <translation>%1 现为活动模型；正在使用它重新运行“%2”…</translation>
     </message>
+    <message>
+        <source>Mirror samples (left–right and top–bottom, direction words too)</source>
+        <translation>镜像样本（左右与上下翻转，方位词随之互换）</translation>
+    </message>
+    <message>
+        <source>Each training sample is also seen mirrored, with words such as &quot;left&quot; and &quot;north&quot; swapped to match, so a few corrections go further.</source>
+        <translation>每个训练样本也会以镜像形式出现，“left”“north”等词随之互换，使少量修正发挥更大作用。</translation>
+    </message>
 </context>
 <context>
     <name>refermap::ui::LayerModel</name>

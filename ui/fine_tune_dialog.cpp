@@ -129,6 +129,9 @@ FineTuneDialog::FineTuneDialog(MainWindow& window, QWidget* parent)
     freeze_->setCurrentIndex(defaults.freeze == engine::FineTuneFreeze::Backbones ? 1 : 0);
     // Frozen backbones do not train: their learning rate means nothing then.
     connect(freeze_, &QComboBox::currentIndexChanged, this, &FineTuneDialog::updateState);
+    mirror_ = new QCheckBox(this);
+    mirror_->setObjectName(QStringLiteral("mirror"));
+    mirror_->setChecked(defaults.mirror);
 
     validationPercent_ = new QSpinBox(this);
     validationPercent_->setObjectName(QStringLiteral("validationPercent"));
@@ -166,6 +169,7 @@ FineTuneDialog::FineTuneDialog(MainWindow& window, QWidget* parent)
     form->addRow(label(learningRateLabel_), learningRate_);
     form->addRow(label(backboneRateLabel_), backboneRate_);
     form->addRow(label(freezeLabel_), freeze_);
+    form->addRow(QString(), mirror_);
     form->addRow(label(validationLabel_), validationPercent_);
     form->addRow(label(deviceLabel_), device_);
     form->addRow(label(outputLabel_), outputRow);
@@ -269,6 +273,9 @@ void FineTuneDialog::retranslate()
     freezeLabel_->setText(tr("Freeze:"));
     freeze_->setItemText(0, tr("Nothing (every weight trains)"));
     freeze_->setItemText(1, tr("Backbones (Swin and BERT)"));
+    mirror_->setText(tr("Mirror samples (left–right and top–bottom, direction words too)"));
+    mirror_->setToolTip(tr("Each training sample is also seen mirrored, with words such as \"left\" and \"north\" "
+                           "swapped to match, so a few corrections go further."));
     validationLabel_->setText(tr("Validation share:"));
     validationPercent_->setToolTip(tr("The share of the samples held out to measure the model before and after."));
     deviceLabel_->setText(tr("Device:"));
@@ -392,6 +399,7 @@ engine::FineTuneOptions FineTuneDialog::options() const
     if (auto rate = parseRate(backboneRate_->text()))
         options.backboneLearningRate = *rate;
     options.freeze = freeze_->currentIndex() == 0 ? engine::FineTuneFreeze::None : engine::FineTuneFreeze::Backbones;
+    options.mirror = mirror_->isChecked();
     const int deviceIndex = device_->findText(device_->currentText());
     options.device = (deviceIndex >= 0 ? device_->itemData(deviceIndex).toString() : device_->currentText().trimmed())
                          .toStdString();
@@ -430,7 +438,7 @@ void FineTuneDialog::updateState()
     cancel_->setEnabled(running);
     useModel_->setEnabled(!running && report_.has_value());
     for (QWidget* field : std::initializer_list<QWidget*>{baseModel_, chooseBase_, layers_, epochs_, maxSteps_, batch_,
-                                                          learningRate_, freeze_, validationPercent_, device_, output_,
+                                                          learningRate_, freeze_, mirror_, validationPercent_, device_, output_,
                                                           chooseOutput_, startOver_})
         field->setEnabled(!running);
     backboneRate_->setEnabled(!running && freeze_->currentIndex() == 0);

@@ -119,6 +119,7 @@ private:
     QLineEdit* backboneRate_ = nullptr;
     QLabel* freezeLabel_ = nullptr;
     QComboBox* freeze_ = nullptr;
+    QCheckBox* mirror_ = nullptr;
     QLabel* validationLabel_ = nullptr;
     QSpinBox* validationPercent_ = nullptr;
     QLabel* deviceLabel_ = nullptr;

@@ -60,6 +60,7 @@ Command addSynthCommand(CLI::App& app)
         double objectScale = 384;
         std::vector<std::string> kinds;
         std::string target;
+        std::string targetColour;
         bool verbose = false;
     };
     auto options = std::make_shared<Options>();
@@ -89,6 +90,10 @@ Command addSynthCommand(CLI::App& app)
                         "Every scene's target is of this category: vehicle, ship, storage-tank, building, "
                         "tennis-court, ground-track-field, bridge, road, or airplane, a kind the default benchmark "
                         "(and the bundled demo model) never has (default: a mix of the first eight)");
+    command->add_option("--target-colour", options->targetColour,
+                        "Every scene's target is painted in this colour and named by it: purple, which the default "
+                        "benchmark (and the bundled demo model) never has, or one of red, blue, green, white, black, "
+                        "grey, yellow, orange, brown (default: drawn from the target's palette)");
     command->add_flag("-v,--verbose", options->verbose, "Print progress on stderr even when it is not a terminal");
 
     return {command, [options, command]() {
@@ -103,9 +108,9 @@ Command addSynthCommand(CLI::App& app)
                     if (!options->output.empty() || options->count != 0)
                         return fail(Error(ErrorCode::InvalidArgument,
                                           "--demo-scene writes one scene: leave out --output and --count"));
-                    if (command->count("--target"))
+                    if (command->count("--target") || command->count("--target-colour"))
                         return fail(Error(ErrorCode::InvalidArgument,
-                                          "--demo-scene writes the harbour scene: leave out --target"));
+                                          "--demo-scene writes the harbour scene: leave out --target and --target-colour"));
                     engine::DemoSceneOptions demo;
                     demo.seed = options->seed;
                     demo.size = command->count("--size") ? options->size : 1024;
@@ -168,6 +173,12 @@ Command addSynthCommand(CLI::App& app)
                     if (!category)
                         return fail(category.error().withKey("target"));
                     dataset.targetCategory = *category;
+                }
+                if (command->count("--target-colour")) {
+                    auto colour = engine::parseSceneColour(options->targetColour);
+                    if (!colour)
+                        return fail(colour.error().withKey("target-colour"));
+                    dataset.targetColour = *colour;
                 }
                 dataset.overwrite = options->overwrite;
                 auto summary = engine::writeSyntheticDataset(options->output, dataset, feedback);

@@ -147,6 +147,7 @@ int runTrain(TrainOptions options, const std::vector<std::string>& explicitSched
             if (name == "seed") requested.seed = options.training.seed;
             if (name == "max-iterations") requested.maxIterations = options.training.maxIterations;
             if (name == "empty-text") requested.emptyText = options.training.emptyText;
+            if (name == "mirror") requested.mirror = options.training.mirror;
         }
         if (const std::string differences = engine::TrainingOptions::scheduleDifferences(requested, *stored);
             !differences.empty())
@@ -236,6 +237,10 @@ Command addTrainCommand(CLI::App& app)
         ->check(CLI::NonNegativeNumber);
     command->add_flag("--empty-text", t.emptyText,
                       "Ablation: replace every expression by an empty string (measures what the text adds)");
+    command->add_flag("--mirror", t.mirror,
+                      "Augment: show each sample mirrored left-right and/or top-bottom at random, with direction "
+                      "words (left/right, top/bottom, north/south, ...) swapped to match (default: off, as in the "
+                      "reference recipe)");
     command->add_option("--device", t.device, "auto (default), cpu, cuda or cuda:N");
     command->add_option("--threads", t.threads, "Compute threads (default 0: every core)")->check(CLI::NonNegativeNumber);
     command->add_option("--eval-batch", t.evalBatchSize, "Validation batch size (default: --batch)")
@@ -250,7 +255,7 @@ Command addTrainCommand(CLI::App& app)
     return {command, [options, command]() {
                 std::vector<std::string> explicitSchedule;
                 for (const char* name : {"epochs", "batch", "accumulate", "lr", "lr-backbone", "weight-decay", "clip",
-                                         "seed", "max-iterations", "empty-text"}) {
+                                         "seed", "max-iterations", "empty-text", "mirror"}) {
                     if (command->count(std::string("--") + name) > 0)
                         explicitSchedule.emplace_back(name);
                 }

@@ -129,7 +129,8 @@ struct BtddnetTrainer::State {
         return {};
     }
 
-    // The epoch's samples in training order: the refs shuffled, one random sentence each. Draws
+    // The epoch's samples in training order: the refs shuffled, one random sentence each (and, with
+    // `mirror`, one of the four mirrors each, the unmirrored sample included). Draws
     // from `random`, which afterwards holds the next epoch's starting state.
     std::vector<ReferringSample> planEpoch()
     {
@@ -146,7 +147,8 @@ struct BtddnetTrainer::State {
         for (const std::size_t index : order) {
             const auto& sentences = train->ref(index).sentences;
             std::string sentence = sentences[random() % sentences.size()];
-            plan.push_back({index, options.emptyText ? std::string() : std::move(sentence)});
+            const SampleMirror mirror = options.mirror ? SampleMirror::fromBits(random() % 4) : SampleMirror{};
+            plan.push_back({index, options.emptyText ? std::string() : std::move(sentence), mirror});
         }
         return plan;
     }

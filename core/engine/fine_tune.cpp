@@ -313,6 +313,7 @@ Result<FineTuneReport> runFineTune(const FineTuneOptions& options, ProgressFeedb
     training.seed = options.seed;
     training.maxIterations = options.maxIterations;
     training.freezeBackbones = options.freeze == FineTuneFreeze::Backbones;
+    training.mirror = options.mirror;
     training.projectLayers = layerIds;
     training.device = options.device;
     training.threads = options.threads;

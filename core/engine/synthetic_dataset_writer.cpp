@@ -151,6 +151,7 @@ Result<SyntheticDatasetSummary> writeSyntheticDataset(const fs::path& folder, co
     generatorOptions.objectScale = options.objectScale;
     generatorOptions.kinds = options.kinds;
     generatorOptions.targetCategory = options.targetCategory;
+    generatorOptions.targetColour = options.targetColour;
     auto generator = SyntheticSceneGenerator::create(options.seed, generatorOptions);
     if (!generator)
         return generator.error();
@@ -250,6 +251,8 @@ Result<SyntheticDatasetSummary> writeSyntheticDataset(const fs::path& folder, co
     }
     if (options.targetCategory)
         description["target_category"] = sceneCategoryName(*options.targetCategory);
+    if (options.targetColour)
+        description["target_colour"] = sceneColourName(*options.targetColour);
     if (auto written = writeText(stagingPath / "synthetic.json", description.dump(2) + "\n"); !written)
         return written.error();
     if (feedback.isCancelled())

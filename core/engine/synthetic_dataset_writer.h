@@ -31,6 +31,9 @@ struct SyntheticDatasetOptions {
     // Every target of this category (SyntheticSceneGenerator::Options::targetCategory; the only way
     // to get the opt-in SceneCategory::Airplane); none: the default mix (recorded when set).
     std::optional<SceneCategory> targetCategory;
+    // Every target in this colour (SyntheticSceneGenerator::Options::targetColour; the only way to
+    // get the opt-in SceneColour::Purple); none: the category's palette (recorded when set).
+    std::optional<SceneColour> targetColour;
     bool overwrite = false; // replace an existing non-empty folder
 };
 inline constexpr std::size_t kMaxSyntheticCount = 10'000'000;

@@ -48,8 +48,24 @@ const char* sceneColourName(SceneColour colour)
     case SceneColour::Yellow: return "yellow";
     case SceneColour::Orange: return "orange";
     case SceneColour::Brown: return "brown";
+    case SceneColour::Purple: return "purple";
     }
     return "grey";
+}
+
+Result<SceneColour> parseSceneColour(const std::string& name)
+{
+    std::string word;
+    for (char ch : name)
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string known;
+    for (int c = 0; c < kAllSceneColourCount; ++c) {
+        const auto colour = static_cast<SceneColour>(c);
+        if (word == sceneColourName(colour))
+            return colour;
+        known += (known.empty() ? "" : ", ") + std::string(sceneColourName(colour));
+    }
+    return Error(ErrorCode::InvalidArgument, "unknown colour '" + name + "'").withDetail("use one of: " + known);
 }
 
 const char* sceneBackgroundName(SceneBackground background)

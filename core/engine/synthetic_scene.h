@@ -21,9 +21,14 @@ const char* sceneCategoryName(SceneCategory category); // "vehicle", "ship", "st
 // case). Fails (InvalidArgument, naming the known categories) for an unknown name.
 Result<SceneCategory> parseSceneCategory(const std::string& name);
 
-// Colour words an attribute expression may use (all in the BERT uncased vocabulary).
-enum class SceneColour { Red, Blue, Green, White, Black, Grey, Yellow, Orange, Brown };
+// Colour words an attribute expression may use (all in the BERT uncased vocabulary). Purple is
+// opt-in: in no category's palette, it appears only as the colour asked of every target
+// (SyntheticSceneGenerator::Options::targetColour), so the default benchmark never shows it.
+enum class SceneColour { Red, Blue, Green, White, Black, Grey, Yellow, Orange, Brown, Purple };
+inline constexpr int kAllSceneColourCount = 10;
 const char* sceneColourName(SceneColour colour); // "red", ...
+// A colour by its name ("purple"); the error lists the names.
+Result<SceneColour> parseSceneColour(const std::string& name);
 
 enum class SceneBackground { Grass, Soil, Urban, Water };
 const char* sceneBackgroundName(SceneBackground background);

@@ -32,6 +32,7 @@ Rgb colourValue(SceneColour colour)
     case SceneColour::Yellow: return {222, 196, 40};
     case SceneColour::Orange: return {230, 122, 32};
     case SceneColour::Brown: return {128, 88, 52};
+    case SceneColour::Purple: return {128, 58, 168};
     }
     return {128, 128, 128};
 }
@@ -842,7 +843,8 @@ private:
 };
 
 Result<SyntheticScene> compose(int size, double scale, const std::vector<ExpressionKind>& allowedKinds,
-                               std::optional<SceneCategory> targetCategory, SyntheticRandom& random, bool harbour)
+                               std::optional<SceneCategory> targetCategory, std::optional<SceneColour> targetColour,
+                               SyntheticRandom& random, bool harbour)
 {
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         SceneComposer composer(size, scale, random);
@@ -867,8 +869,15 @@ Result<SyntheticScene> compose(int size, double scale, const std::vector<Express
         if (instances.empty())
             continue;
         const std::size_t first = random.index(instances.size());
+        // A colour asked of the target: the first candidate takes it, and only it is tried (the
+        // colour is in no palette, so no other object has it).
+        const std::size_t tried = targetColour ? 1 : instances.size();
+        if (targetColour) {
+            placed[instances[first]].object.colour = *targetColour;
+            scene.objects[instances[first]].colour = *targetColour;
+        }
         std::optional<ReferringExpressionSpec> chosen;
-        for (std::size_t k = 0; k < instances.size() && !chosen; ++k) {
+        for (std::size_t k = 0; k < tried && !chosen; ++k) {
             const std::size_t target = instances[(first + k) % instances.size()];
             const std::vector<ReferringExpressionSpec> specs = unambiguousExpressions(scene.objects, target, size);
             if (specs.empty())
@@ -953,6 +962,11 @@ Result<SyntheticSceneGenerator> SyntheticSceneGenerator::create(std::uint64_t se
         return Error(ErrorCode::InvalidArgument, "unknown target category")
             .withKey("target")
             .withDetail("category " + std::to_string(static_cast<int>(*options.targetCategory)));
+    if (options.targetColour
+        && (static_cast<int>(*options.targetColour) < 0 || static_cast<int>(*options.targetColour) >= kAllSceneColourCount))
+        return Error(ErrorCode::InvalidArgument, "unknown target colour")
+            .withKey("target-colour")
+            .withDetail("colour " + std::to_string(static_cast<int>(*options.targetColour)));
     Options resolved = options;
     if (resolved.objectScale == 0)
         resolved.objectScale = resolved.size;
@@ -964,7 +978,7 @@ Result<SyntheticScene> SyntheticSceneGenerator::generate(std::uint64_t index) co
     return captureErrors([&] {
         SyntheticRandom random(SyntheticRandom::itemSeed(seed_, index));
         Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, options_.kinds, options_.targetCategory,
-                                                      random, false);
+                                                      options_.targetColour, random, false);
         if (!scene)
             throw Exception(scene.error().withKey("scene " + std::to_string(index)));
         return std::move(scene).value();
@@ -975,7 +989,7 @@ Result<SyntheticScene> SyntheticSceneGenerator::generateHarbour() const
 {
     return captureErrors([&] {
         SyntheticRandom random(SyntheticRandom::itemSeed(seed_, 0xDE30u));
-        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, {}, std::nullopt, random, true);
+        Result<SyntheticScene> scene = compose(options_.size, options_.objectScale, {}, std::nullopt, std::nullopt, random, true);
         if (!scene)
             throw Exception(scene.error());
         return std::move(scene).value();

@@ -35,6 +35,11 @@ public:
         // when set here, and then only as the target and its distractors. Unset, the output is the
         // default benchmark's, scene for scene.
         std::optional<SceneCategory> targetCategory;
+        // The colour of every scene's target, e.g. the opt-in SceneColour::Purple; none: drawn from
+        // its category's palette. Set, one target candidate per scene is repainted in it (no other
+        // object has it when the colour is opt-in) and referred to by it when the kinds allow.
+        // Unset, the output is unchanged.
+        std::optional<SceneColour> targetColour;
     };
 
     // The largest objectScale, as a multiple of the size: above the size, objects are larger relative

@@ -2,6 +2,7 @@
 target_sources(refermap_engine PRIVATE
   btddnet_trainer.cpp
   referring_evaluator.cpp
+  sample_mirror.cpp
   training_batch.cpp
   training_checkpoint.cpp
   training_optimizer.cpp

@@ -26,14 +26,15 @@ Result<ReferringBatch> loadReferringBatch(const ReferringDataset& dataset, const
         if (!mask)
             return mask.error();
         auto prepared = captureErrors([&]() {
-            return std::make_pair(normalizeImage(*image, config.imageSize, config.imageMean, config.imageStd),
-                                  resizeMaskNearest(*mask, config.imageSize));
+            return std::make_pair(
+                sample.mirror.apply(normalizeImage(*image, config.imageSize, config.imageMean, config.imageStd)),
+                sample.mirror.apply(resizeMaskNearest(*mask, config.imageSize)));
         });
         if (!prepared)
             return prepared.error().withFile(dataset.ref(sample.refIndex).imagePath.string());
         images.push_back(std::move(prepared->first));
         targets.push_back(std::move(prepared->second));
-        sentences.push_back(sample.sentence);
+        sentences.push_back(sample.mirror.apply(sample.sentence));
     }
     return captureErrors([&]() {
         return ReferringBatch{torch::stack(images), torch::stack(targets).to(torch::kInt64),

@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "engine/expression_encoder.h"
 #include "engine/referring_dataset.h"
+#include "engine/sample_mirror.h"
 #include "model/btddnet_config.h"
 #include "model/wordpiece_tokenizer.h"
 
@@ -18,10 +19,12 @@ namespace refermap::engine {
 struct ReferringSample {
     std::size_t refIndex = 0;
     std::string sentence;
+    SampleMirror mirror{}; // training augmentation: image, mask and sentence mirrored together
 };
 
 // A batch ready for BTDDNet, on the CPU: images normalised and resized to the network size
-// (bilinear), ground truth resized by nearest neighbour, expressions tokenised and masked.
+// (bilinear), ground truth resized by nearest neighbour, expressions tokenised and masked; each
+// sample mirrored as it asks.
 struct ReferringBatch {
     at::Tensor images;  // (B, 3, S, S) float32
     at::Tensor targets; // (B, S, S) int64, 1 on the referred object

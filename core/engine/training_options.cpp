@@ -26,6 +26,7 @@ nlohmann::json scheduleOf(const TrainingOptions& options)
         {"max_iterations", options.maxIterations},
         {"empty_text", options.emptyText},
         {"freeze_backbones", options.freezeBackbones},
+        {"mirror", options.mirror},
         {"project_layers", options.projectLayers},
     };
 }
@@ -87,6 +88,7 @@ Result<TrainingOptions> TrainingOptions::withSchedule(const TrainingOptions& ses
         take("max_iterations", options.maxIterations);
         take("empty_text", options.emptyText);
         take("freeze_backbones", options.freezeBackbones);
+        take("mirror", options.mirror);
         take("project_layers", options.projectLayers);
     } catch (const nlohmann::json::exception& e) {
         return Error(ErrorCode::InvalidData, "the stored training options cannot be read").withDetail(e.what());

@@ -31,6 +31,10 @@ struct TrainingOptions {
     // Fine-tuning: the Swin and BERT backbones (swin.*, bert.*, embeddings included) keep their
     // weights; only BSC, MCI, the predictor and JR train (backboneLearningRate is then unused).
     bool freezeBackbones = false;
+    // Augmentation for small sample sets: each training sample mirrored left-right and/or top-bottom
+    // at random, its direction words mirrored with it (engine/sample_mirror.h). Off in the reference
+    // recipe.
+    bool mirror = false;
     // A project file as the dataset (fine-tuning): the mask layers whose samples are used; empty: all.
     std::vector<std::int64_t> projectLayers;
 

@@ -170,6 +170,15 @@ class BadArguments(Folder):
         result = run("synth", "--count", "3")
         self.assertEqual(result.returncode, 2)
         self.assertIn("no output folder", result.stderr)
+        # An unknown colour names itself and the known ones; the demo scene takes no target colour.
+        result = run("synth", "--count", "3", "--target-colour", "magenta", "-o", self.path("bench"))
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("unknown colour 'magenta'", result.stderr)
+        self.assertIn("purple", result.stderr)
+        result = run("synth", "--demo-scene", self.path("demo.tif"), "--target-colour", "purple")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("--target-colour", result.stderr)
+        self.assertEqual(os.listdir(self.folder), [])
         result = run("synth", "--count", "many", "-o", self.path("bench"))
         self.assertEqual(result.returncode, 2)
 

@@ -99,7 +99,10 @@ protected:
 TEST_F(BtddnetTrainerTest, ResumedRunIsBitIdenticalToAnUninterruptedOne)
 {
     ProgressFeedback feedback;
-    auto straight = BtddnetTrainer::start(options("straight"), freshNetwork(1));
+    // With the mirror augmentation on, whose draws must also come back with the random state.
+    TrainingOptions straightOptions = options("straight");
+    straightOptions.mirror = true;
+    auto straight = BtddnetTrainer::start(straightOptions, freshNetwork(1));
     ASSERT_TRUE(straight.ok()) << straight.error().message();
     EXPECT_EQ(straight->iterationsPerEpoch(), 3);
     EXPECT_EQ(straight->totalIterations(), 6);
@@ -112,6 +115,7 @@ TEST_F(BtddnetTrainerTest, ResumedRunIsBitIdenticalToAnUninterruptedOne)
     // The same run paused mid-epoch (step 1), at an epoch's end (3), mid-epoch again (4), each time
     // continued by a new trainer built from the checkpoint alone.
     TrainingOptions paused = options("paused");
+    paused.mirror = true;
     paused.stopAfter = 1;
     {
         auto first = BtddnetTrainer::start(paused, freshNetwork(1));
@@ -303,6 +307,38 @@ TEST_F(BtddnetTrainerTest, EvaluationDoesNotDependOnTheBatchSize)
     EXPECT_EQ(cancelled.error().code(), ErrorCode::Cancelled);
 }
 
+
+// A mirrored sample in a batch is the unmirrored one flipped (image and target alike), with its
+// expression's direction words mirrored before tokenising.
+TEST_F(BtddnetTrainerTest, MirroredSamplesAreFlippedWithTheirDirectionWords)
+{
+    auto network = freshNetwork(7);
+    auto split = openReferringDataset(dataset(), DatasetSplit::Train);
+    ASSERT_TRUE(split.ok());
+    const std::string sentence = "the red vehicle left of the tank at the top";
+    const std::vector<ReferringSample> samples{{2, sentence, {}},
+                                               {2, sentence, SampleMirror{true, false}},
+                                               {2, sentence, SampleMirror{false, true}},
+                                               {2, sentence, SampleMirror{true, true}}};
+    const model::BtddnetConfig config = network.model->config();
+    auto batch = loadReferringBatch(**split, samples, network.tokenizer, config);
+    ASSERT_TRUE(batch.ok()) << batch.error().message();
+    ASSERT_GT(batch->targets[0].sum().item<std::int64_t>(), 0);
+    EXPECT_FALSE(torch::equal(batch->targets[0], batch->targets[0].flip({-1}))) << "the test needs an asymmetric mask";
+    const std::vector<std::vector<std::int64_t>> dims{{-1}, {-2}, {-2, -1}};
+    const std::vector<std::string> sentences{"the red vehicle right of the tank at the top",
+                                             "the red vehicle left of the tank at the bottom",
+                                             "the red vehicle right of the tank at the bottom"};
+    for (std::int64_t row = 1; row < 4; ++row) {
+        const auto& flip = dims[static_cast<std::size_t>(row - 1)];
+        EXPECT_TRUE(torch::equal(batch->images[row], batch->images[0].flip(flip))) << row;
+        EXPECT_TRUE(torch::equal(batch->targets[row], batch->targets[0].flip(flip))) << row;
+        const EncodedExpressions alone
+            = encodeExpressions(network.tokenizer, {sentences[static_cast<std::size_t>(row - 1)]}, config.maxTokens);
+        EXPECT_TRUE(torch::equal(batch->text.ids[row], alone.ids[0])) << row;
+        EXPECT_TRUE(torch::equal(batch->text.maskedIds[row], alone.maskedIds[0])) << row;
+    }
+}
 
 // The text path, from the batch to the loss: each row of a batch carries its own sample's tokens;
 // with the image fixed, another expression gives other logits (also at initialisation, when the BSC

@@ -181,6 +181,35 @@ TEST_F(SyntheticDatasetWriterTest, TargetCategoryIsPassedOnAndRecorded)
     // Unset, nothing is recorded: the default benchmark's files stay as they were.
     write(folder() / "default", 6, 2);
     EXPECT_EQ(bytesOf(folder() / "default" / "synthetic.json").find("target_category"), std::string::npos);
+    EXPECT_EQ(bytesOf(folder() / "default" / "synthetic.json").find("target_colour"), std::string::npos);
+}
+
+TEST_F(SyntheticDatasetWriterTest, TargetColourIsPassedOnAndRecorded)
+{
+    SyntheticDatasetOptions options;
+    options.seed = 6;
+    options.count = 10;
+    options.size = 96;
+    options.kinds = {ExpressionKind::Attribute};
+    options.targetColour = SceneColour::Purple;
+    ProgressFeedback feedback;
+    const fs::path out = folder() / "purple";
+    ASSERT_TRUE(writeSyntheticDataset(out, options, feedback));
+    SyntheticSceneGenerator::Options generatorOptions;
+    generatorOptions.size = 96;
+    generatorOptions.kinds = options.kinds;
+    generatorOptions.targetColour = SceneColour::Purple;
+    const auto generator = SyntheticSceneGenerator::create(6, generatorOptions).value();
+    auto dataset = openReferringDataset(out, DatasetSplit::Train);
+    ASSERT_TRUE(dataset) << dataset.error().message();
+    for (std::size_t i = 0; i < (*dataset)->size(); ++i) {
+        const SyntheticScene scene = generator.generate(i).value();
+        EXPECT_EQ((*dataset)->loadMask(i).value().pixels, scene.mask.pixels);
+        ASSERT_EQ((*dataset)->ref(i).sentences, std::vector<std::string>{scene.expression.text});
+        EXPECT_NE(scene.expression.text.find("purple"), std::string::npos) << scene.expression.text;
+    }
+    const std::string description = bytesOf(out / "synthetic.json");
+    EXPECT_NE(description.find("\"target_colour\": \"purple\""), std::string::npos) << description;
 }
 
 TEST_F(SyntheticDatasetWriterTest, SameSeedSameBytesOtherSeedOtherBytes)

@@ -1,6 +1,7 @@
-// The opt-in target category of the synthetic generator (SceneCategory::Airplane, a kind the bundled
-// demo model never saw): the default benchmark stays as it was, scene for scene, and asked-for
-// targets are airplanes with exact masks and expressions that name them.
+// The opt-in target category and colour of the synthetic generator (SceneCategory::Airplane and
+// SceneColour::Purple, a kind and a colour the bundled demo model never saw): the default benchmark
+// stays as it was, scene for scene, and asked-for targets are airplanes with exact masks, or purple,
+// with expressions that name them.
 #include "engine/synthetic_expression.h"
 #include "engine/synthetic_scene_generator.h"
 
@@ -289,6 +290,89 @@ TEST(SyntheticTargetCategoryTest, CategoriesParseByName)
     EXPECT_EQ(unknown.error().code(), ErrorCode::InvalidArgument);
     EXPECT_NE(unknown.error().message().find("helicopter"), std::string::npos);
     EXPECT_NE(unknown.error().message().find("airplane"), std::string::npos);
+}
+
+// Every target purple, every other object in its own palette; the colour expressions name it.
+TEST(SyntheticTargetCategoryTest, TargetColourPaintsTheTargetAndOnlyIt)
+{
+    SyntheticSceneGenerator::Options options;
+    options.size = kSize;
+    options.kinds = {ExpressionKind::Attribute};
+    options.targetColour = SceneColour::Purple;
+    const SyntheticSceneGenerator generator = SyntheticSceneGenerator::create(41, options).value();
+    std::set<SceneCategory> categories;
+    for (std::uint64_t i = 0; i < 80; ++i) {
+        const SyntheticScene scene = generator.generate(i).value();
+        const std::string& text = scene.expression.text;
+        ASSERT_EQ(scene.objects[scene.target].colour, SceneColour::Purple) << text;
+        for (std::size_t o = 0; o < scene.objects.size(); ++o)
+            EXPECT_TRUE(o == scene.target || scene.objects[o].colour != SceneColour::Purple) << text;
+        EXPECT_EQ(scene.expression.kind, ExpressionKind::Attribute);
+        EXPECT_NE(text.find("purple"), std::string::npos) << text;
+        categories.insert(scene.objects[scene.target].category);
+
+        // Painted purple (128, 58, 168 before jitter and grain): red and blue well above green on most
+        // of the target. Courts and track fields are mostly white lines and green infield whatever
+        // their colour, so they are left out of this part.
+        const SceneCategory category = scene.objects[scene.target].category;
+        if (category == SceneCategory::TennisCourt || category == SceneCategory::GroundTrackField)
+            continue;
+        std::int64_t purple = 0;
+        std::int64_t count = 0;
+        for (std::size_t p = 0; p < scene.mask.pixels.size(); ++p) {
+            if (!scene.mask.pixels[p])
+                continue;
+            const int r = scene.image.pixels[p * 3];
+            const int g = scene.image.pixels[p * 3 + 1];
+            const int b = scene.image.pixels[p * 3 + 2];
+            purple += r > g + 25 && b > g + 40 ? 1 : 0;
+            ++count;
+        }
+        ASSERT_GT(count, 0) << text;
+        EXPECT_GT(purple * 2, count) << text << " (" << sceneCategoryName(category) << ")";
+    }
+    EXPECT_GE(categories.size(), 6u) << "the targets' categories stay the default mix";
+
+    // With the other kinds the target is still the purple one, and with a target category both hold.
+    options.kinds.clear();
+    options.targetCategory = SceneCategory::Airplane;
+    const SyntheticSceneGenerator airplanes = SyntheticSceneGenerator::create(42, options).value();
+    for (std::uint64_t i = 0; i < 20; ++i) {
+        const SyntheticScene scene = airplanes.generate(i).value();
+        EXPECT_EQ(scene.objects[scene.target].colour, SceneColour::Purple) << scene.expression.text;
+        EXPECT_EQ(scene.objects[scene.target].category, SceneCategory::Airplane) << scene.expression.text;
+    }
+}
+
+TEST(SyntheticTargetCategoryTest, PurpleAppearsOnlyWhenAsked)
+{
+    const SyntheticSceneGenerator generator = generatorFor(2026, std::nullopt);
+    for (std::uint64_t i = 0; i < 200; ++i) {
+        const SyntheticScene scene = generator.generate(i).value();
+        for (const SceneObject& o : scene.objects)
+            ASSERT_NE(o.colour, SceneColour::Purple) << "scene " << i;
+        EXPECT_EQ(scene.expression.text.find("purple"), std::string::npos);
+    }
+}
+
+TEST(SyntheticTargetCategoryTest, ColoursParseByName)
+{
+    EXPECT_EQ(parseSceneColour("purple").value(), SceneColour::Purple);
+    EXPECT_EQ(parseSceneColour("Grey").value(), SceneColour::Grey);
+    for (int c = 0; c < kAllSceneColourCount; ++c) {
+        const auto colour = static_cast<SceneColour>(c);
+        EXPECT_EQ(parseSceneColour(sceneColourName(colour)).value(), colour);
+    }
+    auto unknown = parseSceneColour("magenta");
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(unknown.error().message().find("magenta"), std::string::npos);
+
+    SyntheticSceneGenerator::Options options;
+    options.targetColour = static_cast<SceneColour>(kAllSceneColourCount);
+    auto generator = SyntheticSceneGenerator::create(1, options);
+    ASSERT_FALSE(generator);
+    EXPECT_EQ(generator.error().code(), ErrorCode::InvalidArgument);
 }
 
 TEST(SyntheticTargetCategoryTest, RejectsAnUnknownTargetCategory)
