@@ -29,7 +29,7 @@ struct FinetuneCommandOptions {
     std::string runDirectory;
     std::string freeze = engine::fineTuneFreezeName(engine::FineTuneFreeze::Backbones);
     bool noRefresh = false;
-    bool noMirror = false;
+    bool mirror = false;
     bool quiet = false;
 };
 
@@ -81,7 +81,7 @@ int runFinetuneCommand(FinetuneCommandOptions& options)
     fineTune.output = options.output;
     fineTune.runDirectory = options.runDirectory;
     fineTune.refreshSamples = !options.noRefresh;
-    fineTune.mirror = !options.noMirror;
+    fineTune.mirror = options.mirror;
     if (options.base.empty()) {
         auto found = findBundledResource(demoModel, "--base FILE");
         if (!found)
@@ -186,9 +186,9 @@ Command addFinetuneCommand(CLI::App& app)
         "What stays as it is: backbones (default: Swin and BERT; BSC, MCI, predictor and JR train) or none")
         ->check(CLI::IsMember({engine::fineTuneFreezeName(engine::FineTuneFreeze::None),
                                engine::fineTuneFreezeName(engine::FineTuneFreeze::Backbones)}));
-    command->add_flag("--no-mirror", options->noMirror,
-        "Train on the samples as they are (default: each is also seen mirrored left-right and top-bottom, with "
-        "direction words such as left/right and north/south swapped to match)");
+    command->add_flag("--mirror", options->mirror,
+        "Also show each training sample mirrored left-right and/or top-bottom, with direction words such as "
+        "left/right and north/south swapped to match (default: off)");
     command->add_option("--device", f.device, "auto (default), cpu, cuda or cuda:N");
     command->add_option("--threads", f.threads, "CPU compute threads (default 0: every core)")
         ->check(CLI::NonNegativeNumber);

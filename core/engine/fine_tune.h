@@ -45,9 +45,10 @@ struct FineTuneOptions {
     double learningRate = 1e-4;
     double backboneLearningRate = 1e-6;
     FineTuneFreeze freeze = FineTuneFreeze::Backbones;
-    // Mirror training samples at random, direction words with them (TrainingOptions::mirror): a few
-    // corrections become four times as many views.
-    bool mirror = true;
+    // Mirror training samples at random, direction words with them (TrainingOptions::mirror). Off by
+    // default: it helped a little on the synthetic colour check and cost half the gain on the road
+    // check (docs/finetune.md).
+    bool mirror = false;
     std::string device = "auto";
     int threads = 0;                    // 0: every core
     std::int64_t checkpointEvery = 10;  // optimizer steps between checkpoints (and at each epoch end)

@@ -193,12 +193,12 @@ TEST_F(FineTuneShiftTest, TwentyPurpleCorrectionsTeachTheDemoModelANewColour)
     options.threads = kThreads;
     options.seed = 1;
     // Everything else as the dialog and `refermap-cli finetune` default to: 10 epochs, batch 4, lr
-    // 1e-4, backbones frozen, mirrored samples.
+    // 1e-4, backbones frozen, samples not mirrored.
     ASSERT_EQ(options.epochs, 10);
     ASSERT_EQ(options.batchSize, 4);
     ASSERT_DOUBLE_EQ(options.learningRate, 1e-4);
     ASSERT_EQ(options.freeze, FineTuneFreeze::Backbones);
-    ASSERT_TRUE(options.mirror);
+    ASSERT_FALSE(options.mirror);
     auto report = runFineTune(options, feedback);
     ASSERT_TRUE(report) << report.error().message();
     EXPECT_EQ(report->layers, kCorrections);
