@@ -2,10 +2,12 @@
 #include "cli_commands.h"
 
 #include "common/logging.h"
+#include "model/openmp_wait_policy.h"
 
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <string_view>
 #include <vector>
 
 namespace refermap::cli {
@@ -24,6 +26,15 @@ int exitCodeFor(const Error& error)
 int main(int argc, char** argv)
 {
     using namespace refermap;
+    // The commands that run the model get passively waiting OpenMP threads
+    // (model/openmp_wait_policy.h); the others start once, without the re-execution.
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (word == "query" || word == "train" || word == "eval" || word == "finetune") {
+            model::OpenMpWaitPolicy::passiveUnlessSet(argv);
+            break;
+        }
+    }
     CLI::App app("ReferMap: find what you describe in georeferenced imagery and get a vector layer back.",
                  "refermap-cli");
     app.footer("Exit codes: 0 success, 1 the input could not be processed, 2 bad command line, "

@@ -1,9 +1,12 @@
 #include "model/blas_backend.h"
 
+#include "model/openmp_wait_policy.h"
+
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
 #include <dlfcn.h>
+#include <spdlog/spdlog.h>
 #include <thread>
 
 namespace refermap::model {
@@ -53,6 +56,8 @@ void configureComputeThreads(int threads)
     using SetThreads = void (*)(int);
     if (auto setThreads = lookup<SetThreads>("openblas_set_num_threads"))
         setThreads(threads);
+    spdlog::info("compute threads: {} (libtorch and OpenBLAS); idle OpenMP threads wait: {}", threads,
+                 OpenMpWaitPolicy::current());
 }
 
 std::string torchVersion()

@@ -317,6 +317,40 @@ class Interruption(Folder):
                                           reference_probability))
 
 
+class OpenMpWaiting(Folder):
+    """The model commands restart themselves once with OMP_WAIT_POLICY=PASSIVE (libgomp reads it only at
+    load time; spinning idle threads took the cores OpenBLAS and the prefetch thread need), unless the
+    user chose a policy. The compute-threads log line says which policy the model ran with."""
+
+    def run_with(self, name, environment):
+        output = self.path(name + ".gpkg")
+        env = {name: value for name, value in os.environ.items() if name != "OMP_WAIT_POLICY"}
+        env.update(environment)
+        result = subprocess.run([CLI, "--log-level", "info", "query", RGB_BYTE, "the sea", "-o", output,
+                                 "--model", MODEL, *TILING, "-q"], capture_output=True, text=True, timeout=300,
+                                env=env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        match = re.search(r"compute threads: 1 \(libtorch and OpenBLAS\); idle OpenMP threads wait: (\S+)",
+                          result.stderr)
+        self.assertIsNotNone(match, result.stderr)
+        return match.group(1), result
+
+    def test_passive_unless_the_user_chose(self):
+        policy, passive = self.run_with("passive", {})
+        self.assertEqual(policy, "PASSIVE")
+        self.assertEqual(self.summary(passive)["failed"], 0)
+        passive_probability = read_band(self.path("passive.probability.tif"))
+        policy, _ = self.run_with("active", {"OMP_WAIT_POLICY": "ACTIVE"})
+        self.assertEqual(policy, "ACTIVE")
+        # How threads wait changes the time, never the result.
+        self.assertTrue(numpy.array_equal(read_band(self.path("active.probability.tif")), passive_probability))
+        # Commands that do not run the model start once and log nothing about it.
+        info = subprocess.run([CLI, "--log-level", "info", "info", RGB_BYTE], capture_output=True, text=True,
+                              timeout=60, env={k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"})
+        self.assertEqual(info.returncode, 0, info.stderr)
+        self.assertNotIn("OpenMP", info.stderr)
+
+
 class BadInputs(Folder):
     def assert_refused(self, result, code, *names):
         self.assertEqual(result.returncode, code, result.stdout + result.stderr)
