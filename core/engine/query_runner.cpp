@@ -54,7 +54,8 @@ std::string fileIdentity(const std::filesystem::path& path)
 } // namespace
 
 // CUDA: 8 (docs/gpu.md). CPU: 1. Batches of 8 ran the 128-pixel demo model 2.1 times faster on 2
-// cores (fewer wake-ups of libtorch's OpenMP threads between forwards), but the query's peak memory
+// cores (fewer wake-ups of libtorch's OpenMP threads between forwards; with passive waiting,
+// model/openmp_wait_policy.h, still 1.6 times), but the query's peak memory
 // then grew with the raster (448 MiB at 2048², 1.07 GiB at 4096², against 266 / 315 MiB at batch 1),
 // so they stay an option (--batch) until that growth is found.
 int defaultQueryBatch(const c10::Device& device)
