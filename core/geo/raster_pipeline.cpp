@@ -1,5 +1,6 @@
 #include "geo/raster_pipeline.h"
 
+#include "common/freed_memory.h"
 #include "geo/probability_stitcher.h"
 
 #include <spdlog/spdlog.h>
@@ -218,6 +219,9 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileB
             if (step.kind == PipelineStep::Kind::FinishRows) {
                 if (auto written = stitcher.finishRowsBefore(step.rowEnd); !written)
                     return written.error();
+                // A row of tiles is done: what its buffers freed goes back to the system, so the
+                // process does not grow with the raster (common/freed_memory.h).
+                releaseFreedMemory();
                 continue;
             }
             const Tile& tile = step.tile;
