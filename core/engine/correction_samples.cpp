@@ -118,20 +118,6 @@ std::int64_t editedPixels(const TileBox& chip, const std::set<std::pair<int, int
     return count;
 }
 
-std::vector<std::uint8_t> toRgb8(const geo::RasterWindow& window)
-{
-    const std::size_t pixels = static_cast<std::size_t>(window.width) * static_cast<std::size_t>(window.height);
-    std::vector<std::uint8_t> rgb(pixels * 3);
-    for (std::size_t channel = 0; channel < 3; ++channel) {
-        const float* plane = window.pixels.data() + channel * pixels;
-        for (std::size_t i = 0; i < pixels; ++i) {
-            const float value = window.valid[i] != 0 ? plane[i] : 0.0f;
-            rgb[i * 3 + channel] = static_cast<std::uint8_t>(std::lround(std::clamp(value, 0.0f, 1.0f) * 255.0f));
-        }
-    }
-    return rgb;
-}
-
 // Marks share * n of `indices` as held out, in an order drawn from `random`: the whole part of
 // share * n, plus one more with the probability of its fraction, so that layers of one or two
 // chips (one scene each, say) are held out in the right proportion across a project. A layer with
@@ -180,6 +166,20 @@ CorrectionLayerSamples summarise(const project::MaskLayerRecord& layer,
 }
 
 } // namespace
+
+std::vector<std::uint8_t> correctionChipRgb(const geo::RasterWindow& window)
+{
+    const std::size_t pixels = static_cast<std::size_t>(window.width) * static_cast<std::size_t>(window.height);
+    std::vector<std::uint8_t> rgb(pixels * 3);
+    for (std::size_t channel = 0; channel < 3; ++channel) {
+        const float* plane = window.pixels.data() + channel * pixels;
+        for (std::size_t i = 0; i < pixels; ++i) {
+            const float value = window.valid[i] != 0 ? plane[i] : 0.0f;
+            rgb[i * 3 + channel] = static_cast<std::uint8_t>(std::lround(std::clamp(value, 0.0f, 1.0f) * 255.0f));
+        }
+    }
+    return rgb;
+}
 
 Result<CorrectionLayerSamples> takeCorrectionSamples(project::ProjectStore& store,
                                                      const project::MaskLayerRecord& layer,
@@ -314,7 +314,7 @@ Result<CorrectionLayerSamples> takeCorrectionSamples(project::ProjectStore& stor
         auto window = source->readWindow(chip.x0, chip.y0, chipWidth, chipHeight);
         if (!window)
             return window.error();
-        sample.rgb = toRgb8(*window);
+        sample.rgb = correctionChipRgb(*window);
         sample.info.positive = std::any_of(sample.mask.begin(), sample.mask.end(), [](std::uint8_t v) { return v != 0; });
         (sample.info.positive ? positives : negatives).push_back(samples.size());
         samples.push_back(std::move(sample));

@@ -6,6 +6,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+namespace refermap::geo {
+struct RasterWindow;
+}
 
 namespace refermap::project {
 class ProjectStore;
@@ -57,5 +62,9 @@ Result<CorrectionLayerSamples> takeCorrectionSamples(project::ProjectStore& stor
                                                      const project::MaskLayerRecord& layer,
                                                      const CorrectionSampleOptions& options,
                                                      ProgressRange& progress);
+
+// A chip's pixels as samples store them: a stretched window (planar 0..1, see geo::RasterWindow)
+// as interleaved 8-bit RGB, pixels without data black.
+std::vector<std::uint8_t> correctionChipRgb(const geo::RasterWindow& window);
 
 } // namespace refermap::engine

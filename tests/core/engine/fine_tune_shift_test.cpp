@@ -9,6 +9,7 @@
 //
 // The same check with airplanes (the opt-in category, in the palette colours the model knows) is not
 // met: see docs/finetune.md, "Synthetic shift".
+#include "engine/correction_samples.h"
 #include "engine/fine_tune.h"
 #include "engine/query_runner.h"
 #include "engine/referring_evaluator.h"
@@ -27,9 +28,7 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <string>
 #include <vector>
 
@@ -84,15 +83,7 @@ public:
         RgbImage image;
         image.width = window->width;
         image.height = window->height;
-        image.pixels.resize(static_cast<std::size_t>(image.width) * image.height * 3);
-        const std::size_t pixels = static_cast<std::size_t>(image.width) * image.height;
-        for (std::size_t channel = 0; channel < 3; ++channel) {
-            for (std::size_t i = 0; i < pixels; ++i) {
-                const float value = window->valid[i] ? window->pixels[channel * pixels + i] : 0.0f;
-                image.pixels[i * 3 + channel]
-                    = static_cast<std::uint8_t>(std::lround(std::clamp(value, 0.0f, 1.0f) * 255.0f));
-            }
-        }
+        image.pixels = correctionChipRgb(*window);
         return image;
     }
     Result<BinaryMask> loadMask(std::size_t index) const override { return masks_.at(index); }
