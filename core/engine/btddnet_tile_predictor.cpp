@@ -43,24 +43,24 @@ Result<BtddnetTilePredictor> BtddnetTilePredictor::create(model::LoadedBtddnet m
     if (!anyKnown)
         return queryError("the model's vocabulary knows no word of the query (queries are read as English)", query);
 
-    auto moved = captureErrors([&] {
+    auto encoded = captureErrors([&] {
         model.model->to(device);
         model.model->eval();
-        text.ids = text.ids.to(device);
-        text.attentionMask = text.attentionMask.to(device);
-        text.maskedIds = text.maskedIds.to(device);
+        torch::InferenceMode inference;
+        return model.model->encodeText(
+            text.ids.to(device), text.attentionMask.to(device), text.maskedIds.to(device));
     });
-    if (!moved)
-        return moved.error().withDetail("moving the model to " + device.str());
+    if (!encoded)
+        return encoded.error().withDetail("moving the model to " + device.str() + " and encoding the query");
     if (device.is_cuda()) {
         // fp32 with TF32 matrix products: on an H200 it was as fast as bf16 autocast or faster at
         // every batch size measured (docs/gpu.md), and it keeps CPU and GPU masks identical.
         at::globalContext().setFloat32MatmulPrecision("high");
     }
-    return BtddnetTilePredictor(std::move(model), std::move(text), device);
+    return BtddnetTilePredictor(std::move(model), std::move(*encoded), device);
 }
 
-BtddnetTilePredictor::BtddnetTilePredictor(model::LoadedBtddnet model, EncodedExpressions text, c10::Device device)
+BtddnetTilePredictor::BtddnetTilePredictor(model::LoadedBtddnet model, model::BtddnetText text, c10::Device device)
     : model_(std::move(model))
     , text_(std::move(text))
     , device_(device)
@@ -108,10 +108,7 @@ Result<std::vector<std::vector<float>>> BtddnetTilePredictor::predict(
                     .mode(torch::kBilinear)
                     .align_corners(false));
         }
-        const auto ids = text_.ids.expand({batch, -1});
-        const auto attention = text_.attentionMask.expand({batch, -1});
-        const auto masked = text_.maskedIds.expand({batch, -1});
-        torch::Tensor logits = model_.model->forward(images, ids, attention, masked, false).logits;
+        torch::Tensor logits = model_.model->forward(images, text_);
         if (resized) {
             logits = torch::nn::functional::interpolate(logits,
                 torch::nn::functional::InterpolateFuncOptions()

@@ -29,12 +29,56 @@ BtddnetOutput BtddnetImpl::forward(const torch::Tensor& image, const torch::Tens
                                    const torch::Tensor& attentionMask, const torch::Tensor& maskedIds,
                                    bool withRephrase)
 {
-    const int layersPerStage = config_.bertLayersPerStage();
     auto vision = swin->embed(image);
-    auto text = bert->embed(ids);
-    const auto embeddings = text;
-    const auto additive = BertModel::Impl::additiveMask(attentionMask, text.scalar_type());
+    const auto embeddings = bert->embed(ids);
+    const auto additive = BertModel::Impl::additiveMask(attentionMask, embeddings.scalar_type());
+    // The masked text runs after the stages, as it always has: with dropout on, the order of the
+    // random draws is part of a training run's reproducibility.
+    const Decoded decoded = decode(image, vision, embeddings, additive, attentionMask,
+                                   [&] { return bert->forward(maskedIds, attentionMask); });
+    BtddnetOutput output;
+    output.logits = decoded.logits;
+    if (withRephrase) {
+        output.rephrased = rephrase(decoded.mciVisual, decoded.mciText, decoded.maskedText, attentionMask);
+        output.rephraseTarget = (config_.rephraseTarget == "embeddings" ? embeddings : decoded.stagedText).detach();
+    }
+    return output;
+}
 
+BtddnetText BtddnetImpl::encodeText(const torch::Tensor& ids, const torch::Tensor& attentionMask,
+                                    const torch::Tensor& maskedIds)
+{
+    BtddnetText text;
+    text.attentionMask = attentionMask;
+    text.embeddings = bert->embed(ids);
+    text.additiveMask = BertModel::Impl::additiveMask(attentionMask, text.embeddings.scalar_type());
+    text.maskedText = bert->forward(maskedIds, attentionMask);
+    return text;
+}
+
+torch::Tensor BtddnetImpl::forward(const torch::Tensor& image, const BtddnetText& text)
+{
+    const int64_t batch = image.size(0);
+    // A text of batch 1 is copied to the images' batch (contiguous: the attention reshapes it).
+    const auto fit = [batch](const torch::Tensor& tensor) {
+        if (tensor.size(0) == batch)
+            return tensor;
+        std::vector<int64_t> sizes(tensor.sizes().begin(), tensor.sizes().end());
+        sizes[0] = batch;
+        return tensor.expand(sizes).contiguous();
+    };
+    const auto attentionMask = fit(text.attentionMask);
+    const auto maskedText = fit(text.maskedText);
+    return decode(image, swin->embed(image), fit(text.embeddings), fit(text.additiveMask), attentionMask,
+                  [&] { return maskedText; })
+        .logits;
+}
+
+BtddnetImpl::Decoded BtddnetImpl::decode(const torch::Tensor& image, torch::Tensor vision, torch::Tensor text,
+                                         const torch::Tensor& additive, const torch::Tensor& attentionMask,
+                                         const std::function<torch::Tensor()>& maskedText)
+{
+    const int layersPerStage = config_.bertLayersPerStage();
     std::vector<torch::Tensor> features;
     for (int stage = 0; stage < config_.stages; ++stage) {
         vision = swin->forwardStage(stage, vision);
@@ -44,21 +88,20 @@ BtddnetOutput BtddnetImpl::forward(const torch::Tensor& image, const torch::Tens
         const auto normalised = feature_norms[static_cast<std::size_t>(stage)]->as<torch::nn::LayerNorm>()->forward(vision);
         features.push_back(normalised.permute({0, 3, 1, 2}).contiguous()); // B, C, H, W
     }
-    const auto maskedText = bert->forward(maskedIds, attentionMask);
+    Decoded decoded;
+    decoded.stagedText = text;
+    decoded.maskedText = maskedText();
 
     const auto context = mci(features, text, attentionMask);
-    auto logits = predictor(context.visual, context.levelSizes, context.text, features.front(), maskedText,
-                            attentionMask);
-    BtddnetOutput output;
-    output.logits = F::interpolate(logits, F::InterpolateFuncOptions()
-                                               .size(std::vector<int64_t>{image.size(2), image.size(3)})
-                                               .mode(torch::kBilinear)
-                                               .align_corners(false));
-    if (withRephrase) {
-        output.rephrased = rephrase(context.visual, context.text, maskedText, attentionMask);
-        output.rephraseTarget = (config_.rephraseTarget == "embeddings" ? embeddings : text).detach();
-    }
-    return output;
+    const auto logits = predictor(context.visual, context.levelSizes, context.text, features.front(),
+                                  decoded.maskedText, attentionMask);
+    decoded.logits = F::interpolate(logits, F::InterpolateFuncOptions()
+                                                .size(std::vector<int64_t>{image.size(2), image.size(3)})
+                                                .mode(torch::kBilinear)
+                                                .align_corners(false));
+    decoded.mciVisual = context.visual;
+    decoded.mciText = context.text;
+    return decoded;
 }
 
 torch::Tensor BtddnetImpl::foregroundProbability(const torch::Tensor& logits)

@@ -61,6 +61,39 @@ TEST(BtddnetTest, AnyInputSizeGivesLogitsAtThatSize)
     }
 }
 
+// A query encodes its text once (encodeText) and runs every batch of tiles with it; the logits must
+// be those of the one-step forward, for a text of the images' batch and for one of batch 1
+// broadcast over three images.
+TEST(BtddnetTest, TextEncodedOnceGivesTheOneStepLogits)
+{
+    torch::manual_seed(4);
+    Btddnet model(BtddnetConfig::tiny());
+    model->eval();
+    torch::InferenceMode inference;
+    const Batch batch = makeBatch(64, 48);
+    const auto expected = model->forward(batch.image, batch.ids, batch.mask, batch.maskedIds, false).logits;
+    const BtddnetText text = model->encodeText(batch.ids, batch.mask, batch.maskedIds);
+    EXPECT_TRUE(torch::allclose(model->forward(batch.image, text), expected, 1e-5, 1e-5));
+
+    const auto first = torch::indexing::Slice(0, 1);
+    const BtddnetText one = model->encodeText(batch.ids.index({first}), batch.mask.index({first}),
+                                              batch.maskedIds.index({first}));
+    const auto images = torch::randn({3, 3, 64, 48});
+    const auto broadcast = model->forward(images, one);
+    ASSERT_EQ(broadcast.sizes(), torch::IntArrayRef({3, 2, 64, 48}));
+    for (int64_t i = 0; i < 3; ++i) {
+        const auto alone = model->forward(images.index({torch::indexing::Slice(i, i + 1)}), batch.ids.index({first}),
+                                          batch.mask.index({first}), batch.maskedIds.index({first}), false);
+        EXPECT_TRUE(torch::allclose(broadcast.index({torch::indexing::Slice(i, i + 1)}), alone.logits, 1e-5, 1e-5))
+            << "image " << i;
+    }
+    // A different text gives different logits: the encoded text is really used.
+    const BtddnetText second = model->encodeText(batch.ids.index({torch::indexing::Slice(1, 2)}),
+                                                 batch.mask.index({torch::indexing::Slice(1, 2)}),
+                                                 batch.maskedIds.index({torch::indexing::Slice(1, 2)}));
+    EXPECT_FALSE(torch::allclose(model->forward(images, second), broadcast, 1e-5, 1e-5));
+}
+
 TEST(BtddnetTest, BscStartsAsTheIdentity)
 {
     torch::manual_seed(2);
