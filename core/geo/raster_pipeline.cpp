@@ -1,5 +1,6 @@
 #include "geo/raster_pipeline.h"
 
+#include "common/background_priority.h"
 #include "common/freed_memory.h"
 #include "geo/probability_stitcher.h"
 
@@ -123,6 +124,8 @@ private:
 
     void run()
     {
+        if (!runCurrentThreadAtIdlePriority())
+            spdlog::debug("the tile reader runs at normal priority");
         for (const Tile& tile : tiles_) {
             ReadTile read = this->read(*own_, tile);
             std::unique_lock lock(mutex_);
@@ -145,6 +148,149 @@ private:
     std::condition_variable changed_;
     std::deque<ReadTile> queue_;
     bool stopping_ = false;
+};
+
+// A processed batch: its tiles, their results, and the steps (tiles and finishes) to replay.
+struct BlendJob {
+    std::vector<PipelineStep> steps;
+    std::vector<ReadTile> tiles;
+    std::vector<Result<std::vector<float>>> results;
+};
+
+// Replays processed batches into the stitcher, which writes the finished rows to the masks: on its
+// own thread at idle priority, so blending, quantising and compressing run while the model computes
+// the next batch instead of between batches. Jobs are replayed in submission order, so the masks
+// are those of the inline replay. At most `capacity` jobs wait. The first failure stops the replay
+// and is returned by the next submit() or by finish().
+class BatchBlender {
+public:
+    BatchBlender(ProbabilityStitcher& stitcher, RasterPipelineReport& report, std::size_t capacity)
+        : stitcher_(stitcher)
+        , report_(report)
+        , capacity_(std::max<std::size_t>(capacity, 1))
+    {
+        thread_ = std::thread([this] { run(); });
+    }
+    ~BatchBlender() { stop(); }
+
+    Result<void> submit(BlendJob job)
+    {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return error_ || queue_.size() + (busy_ ? 1 : 0) < capacity_; });
+        if (error_)
+            return *error_;
+        queue_.push_back(std::move(job));
+        changed_.notify_all();
+        return {};
+    }
+
+    // Waits until every submitted job is replayed; the report is complete afterwards.
+    Result<void> finish()
+    {
+        {
+            std::lock_guard lock(mutex_);
+            closed_ = true;
+        }
+        changed_.notify_all();
+        if (thread_.joinable())
+            thread_.join();
+        if (error_)
+            return *error_;
+        return {};
+    }
+
+private:
+    void stop()
+    {
+        {
+            std::lock_guard lock(mutex_);
+            closed_ = true;
+            queue_.clear();
+        }
+        changed_.notify_all();
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+    void run()
+    {
+        if (!runCurrentThreadAtIdlePriority())
+            spdlog::debug("the tile blender runs at normal priority");
+        for (;;) {
+            BlendJob job;
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+                if (queue_.empty())
+                    return;
+                job = std::move(queue_.front());
+                queue_.pop_front();
+                busy_ = true;
+            }
+            auto blended = blend(job);
+            job = BlendJob{}; // its buffers go before the next job is taken
+            std::lock_guard lock(mutex_);
+            busy_ = false;
+            if (!blended) {
+                error_ = blended.error();
+                queue_.clear();
+                changed_.notify_all();
+                return;
+            }
+            changed_.notify_all();
+        }
+    }
+
+    Result<void> blend(BlendJob& job)
+    {
+        std::size_t next = 0;
+        for (const PipelineStep& step : job.steps) {
+            if (step.kind == PipelineStep::Kind::FinishColumns) {
+                if (auto written = stitcher_.finishColumnsBefore(step.rowEnd, step.column); !written)
+                    return written.error();
+                continue;
+            }
+            if (step.kind == PipelineStep::Kind::FinishRows) {
+                if (auto written = stitcher_.finishRowsBefore(step.rowEnd); !written)
+                    return written.error();
+                // A row of tiles is done: what its buffers freed goes back to the system, so the
+                // process does not grow with the raster (common/freed_memory.h).
+                releaseFreedMemory();
+                continue;
+            }
+            const Tile& tile = step.tile;
+            if (next == job.tiles.size() || !(job.tiles[next].input.tile == tile))
+                continue; // skipped as empty
+            const RasterWindow& window = job.tiles[next].input.window;
+            Result<std::vector<float>>& probabilities = job.results[next++];
+            const std::size_t expected = static_cast<std::size_t>(tile.width) * static_cast<std::size_t>(tile.height);
+            if (probabilities && probabilities->size() != expected)
+                probabilities = Error(ErrorCode::Internal, "the tile processor returned the wrong number of pixels")
+                                    .withDetail(std::to_string(probabilities->size()) + " for " + std::to_string(expected));
+            if (!probabilities) {
+                spdlog::warn("tile ({}, {}) failed: {}", tile.column, tile.row, probabilities.error().message());
+                report_.failures.push_back({tile, probabilities.error().withTile(tile.column, tile.row)});
+                continue;
+            }
+            if (auto added = stitcher_.addTile(
+                    tile.x, tile.y, tile.width, tile.height, probabilities->data(), window.valid.data());
+                !added)
+                return added.error();
+            ++report_.processed;
+        }
+        return {};
+    }
+
+    ProbabilityStitcher& stitcher_;
+    RasterPipelineReport& report_;
+    std::size_t capacity_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<BlendJob> queue_;
+    std::optional<Error> error_;
+    bool busy_ = false; // a job is being replayed (it counts towards the capacity)
+    bool closed_ = false;
 };
 
 } // namespace
@@ -194,59 +340,28 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileB
             spdlog::debug("reading tiles without prefetching: {}", started.error().message());
     }
 
-    // Steps are gathered until a batch is full, then replayed in order once it is processed, so the
-    // stitcher sees exactly the sequence of the unbatched order.
+    // Steps are gathered until a batch is full; the batch is processed here and handed, with its
+    // steps, to the blender, which replays them in order, so the stitcher sees exactly the sequence
+    // of the unbatched order.
     ProgressRange tiling(feedback, 0.0, 0.8);
     std::vector<PipelineStep> pending;
     std::vector<ReadTile> batch;
     int done = 0;
+    BatchBlender blender(stitcher, report, 2);
     auto runBatch = [&]() -> Result<void> {
         std::vector<const TileInput*> inputs;
         for (const ReadTile& tile : batch)
             inputs.push_back(&tile.input);
-        std::vector<Result<std::vector<float>>> results;
+        BlendJob job;
         if (!inputs.empty())
-            results = process(inputs);
-        if (results.size() != inputs.size())
+            job.results = process(inputs);
+        if (job.results.size() != inputs.size())
             return Error(ErrorCode::Internal, "the tile processor returned the wrong number of tiles");
-        std::size_t next = 0;
-        for (const PipelineStep& step : pending) {
-            if (step.kind == PipelineStep::Kind::FinishColumns) {
-                if (auto written = stitcher.finishColumnsBefore(step.rowEnd, step.column); !written)
-                    return written.error();
-                continue;
-            }
-            if (step.kind == PipelineStep::Kind::FinishRows) {
-                if (auto written = stitcher.finishRowsBefore(step.rowEnd); !written)
-                    return written.error();
-                // A row of tiles is done: what its buffers freed goes back to the system, so the
-                // process does not grow with the raster (common/freed_memory.h).
-                releaseFreedMemory();
-                continue;
-            }
-            const Tile& tile = step.tile;
-            if (next == batch.size() || !(batch[next].input.tile == tile))
-                continue; // skipped as empty
-            const RasterWindow& window = batch[next].input.window;
-            Result<std::vector<float>>& probabilities = results[next++];
-            const std::size_t expected = static_cast<std::size_t>(tile.width) * static_cast<std::size_t>(tile.height);
-            if (probabilities && probabilities->size() != expected)
-                probabilities = Error(ErrorCode::Internal, "the tile processor returned the wrong number of pixels")
-                                    .withDetail(std::to_string(probabilities->size()) + " for " + std::to_string(expected));
-            if (!probabilities) {
-                spdlog::warn("tile ({}, {}) failed: {}", tile.column, tile.row, probabilities.error().message());
-                report.failures.push_back({tile, probabilities.error().withTile(tile.column, tile.row)});
-                continue;
-            }
-            if (auto added = stitcher.addTile(
-                    tile.x, tile.y, tile.width, tile.height, probabilities->data(), window.valid.data());
-                !added)
-                return added.error();
-            ++report.processed;
-        }
+        job.steps = std::move(pending);
+        job.tiles = std::move(batch);
         pending.clear();
         batch.clear();
-        return {};
+        return blender.submit(std::move(job));
     };
 
     for (const PipelineStep& step : steps) {
@@ -272,6 +387,8 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileB
     if (auto ran = runBatch(); !ran)
         return ran.error();
     reader.stop();
+    if (auto blended = blender.finish(); !blended)
+        return blended.error();
     if (auto written = stitcher.finish(); !written)
         return written.error();
     const double share = 0.2 / static_cast<double>(writers.size());
