@@ -9,6 +9,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   # model: libtorch and a fast BLAS (the reference BLAS is ~67x slower)
   libtorch-dev libopenblas0-pthread
+  # memory: jemalloc, the allocator of the programs that run the model (see CMakeLists.txt)
+  libjemalloc-dev
   # geo
   libgdal-dev gdal-bin python3-gdal libopencv-core-dev libopencv-imgproc-dev
   # common

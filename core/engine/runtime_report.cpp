@@ -1,5 +1,6 @@
 #include "engine/runtime_report.h"
 
+#include "common/memory_allocator.h"
 #include "geo/gdal_environment.h"
 #include "model/blas_backend.h"
 #include "model/compute_device.h"
@@ -16,6 +17,7 @@ RuntimeReport collectRuntimeReport()
     const model::BlasBackend blas = model::detectBlasBackend();
     report.blas = blas.name;
     report.blasOptimised = blas.optimised;
+    report.memoryAllocator = memoryAllocatorName();
     report.cudaAvailable = model::cudaAvailable();
     report.cudaDevices = report.cudaAvailable ? model::cudaDeviceCount() : 0;
     return report;
@@ -29,6 +31,7 @@ std::string RuntimeReport::toText() const
     text += "PROJ:     " + projVersion + "\n";
     text += "libtorch: " + torchVersion + "\n";
     text += "BLAS:     " + blas + "\n";
+    text += "malloc:   " + memoryAllocator + "\n";
     text += "CUDA:     " + (cudaAvailable ? std::to_string(cudaDevices) + " device(s)" : std::string("not available"));
     return text;
 }

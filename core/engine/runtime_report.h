@@ -4,8 +4,8 @@
 
 namespace refermap::engine {
 
-// What this build and machine run on: versions of ReferMap and its libraries, the BLAS in use
-// and the compute devices. Shown by `refermap-cli version`, the GUI's About box and bug reports.
+// What this build and machine run on: versions of ReferMap and its libraries, the BLAS and the
+// malloc in use and the compute devices. Shown by `refermap-cli version`, the GUI's About box and bug reports.
 struct RuntimeReport {
     std::string refermapVersion;
     std::string gdalVersion;
@@ -13,6 +13,7 @@ struct RuntimeReport {
     std::string torchVersion;
     std::string blas;
     bool blasOptimised = false;
+    std::string memoryAllocator; // common/memory_allocator.h
     bool cudaAvailable = false;
     int cudaDevices = 0;
 

@@ -93,9 +93,11 @@ class Version(unittest.TestCase):
     def test_version_report(self):
         result = run("version")
         self.assertEqual(result.returncode, 0, result.stderr)
-        for key in ("ReferMap:", "GDAL:", "PROJ:", "libtorch:", "BLAS:", "CUDA:"):
+        for key in ("ReferMap:", "GDAL:", "PROJ:", "libtorch:", "BLAS:", "malloc:", "CUDA:"):
             self.assertIn(key, result.stdout)
         self.assertIn("OpenBLAS", result.stdout, "the model must not run on the reference BLAS")
+        # The CLI links jemalloc: under glibc's malloc a query's memory grew with the raster.
+        self.assertRegex(result.stdout, r"malloc: +jemalloc [0-9]+\.[0-9]+")
 
 
 if __name__ == "__main__":

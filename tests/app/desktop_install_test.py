@@ -188,7 +188,7 @@ class DebianPackage(InstalledTree):
         # dpkg-shlibdeps: the C++ runtime, libtorch, GDAL, OpenCV; by hand: OpenBLAS (dlopen'ed via
         # the libblas.so.3 alternative, invisible to shlibdeps).
         patterns = [r"libc6", r"libstdc\+\+6", r"libtorch[0-9.]+", r"libgdal[0-9]+", r"libopencv-core[0-9.]+d?",
-                    r"libicu[0-9]+", r"libopenblas0-pthread"]
+                    r"libicu[0-9]+", r"libopenblas0-pthread", r"libjemalloc2"]
         if GUI:
             patterns += [r"libqt6widgets6", r"libqt6gui6", r"libqt6core6"]
         missing = [pattern for pattern in patterns if not any(re.fullmatch(pattern, name) for name in names)]
