@@ -112,7 +112,7 @@ Command addQueryCommand(CLI::App& app)
     command->add_option("--gsd", options->gsd, "Resample to this ground sample distance (CRS units per pixel) first")
         ->check(CLI::PositiveNumber);
     command->add_option("--device", options->query.device, "auto (default), cpu, cuda or cuda:N");
-    command->add_option("--batch", options->query.batch, "Tiles per forward pass (default: 1 on the CPU, 8 on CUDA; on the CPU, 8 runs small networks such as the demo model about twice as fast but uses more memory)")
+    command->add_option("--batch", options->query.batch, "Tiles per forward pass (default: 8 on CUDA; on the CPU as many tiles as make eight 128-pixel ones, at most 8: 8 for the demo model, 1 for 448-pixel tiles)")
         ->check(CLI::PositiveNumber);
     command->add_option("--threads", options->query.threads, "CPU compute threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);

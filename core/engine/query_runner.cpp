@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <cmath>
@@ -53,14 +54,18 @@ std::string fileIdentity(const std::filesystem::path& path)
 
 } // namespace
 
-// CUDA: 8 (docs/gpu.md). CPU: 1. Batches of 8 ran the 128-pixel demo model 2.1 times faster on 2
-// cores (fewer wake-ups of libtorch's OpenMP threads between forwards; with passive waiting,
-// model/openmp_wait_policy.h, still 1.6 times), but the query's peak memory
-// then grew with the raster (448 MiB at 2048², 1.07 GiB at 4096², against 266 / 315 MiB at batch 1),
-// so they stay an option (--batch) until that growth is found.
-int defaultQueryBatch(const c10::Device& device)
+// CUDA: 8 (docs/gpu.md). CPU: as many tiles as make 8 of the demo model's 128-pixel tiles, at most
+// 8 and at least 1 (a base network's 448-pixel tiles: 1). Batches of 8 ran the demo model 1.4-1.6
+// times faster on 2 cores (8192²: 114.6 s against 162-183 s; fewer wake-ups of libtorch's OpenMP
+// threads between forwards); under glibc's malloc their peak memory grew with the raster (1.07 GiB
+// at 4096²), under jemalloc it does not (348 / 387 / 426 MiB at 2048² / 4096² / 8192²).
+int defaultQueryBatch(const c10::Device& device, int tileSize)
 {
-    return device.is_cuda() ? 8 : 1;
+    if (device.is_cuda())
+        return 8;
+    constexpr long long cpuBatchPixels = 8LL * 128 * 128;
+    const long long tilePixels = static_cast<long long>(std::max(tileSize, 1)) * std::max(tileSize, 1);
+    return static_cast<int>(std::clamp(cpuBatchPixels / tilePixels, 1LL, 8LL));
 }
 
 namespace {
@@ -100,10 +105,12 @@ Result<void> checkOptions(const QueryOptions& options)
     return {};
 }
 
-// glibc raises its mmap threshold whenever a large block is freed (up to 32 MiB); from then on the
-// tiles' windows and tensors come from the heap, whose fragments are not returned, and the resident
-// size grows with the number of tiles (measured: 1.05 GB at 4096² vs 0.32 GB with a fixed threshold,
-// 0.27 GB at 1024²). A fixed threshold keeps a query's memory flat in the raster's size.
+// Where glibc's malloc is in use (the programs link jemalloc instead, see CMakeLists.txt; tests and
+// other embedders do not): glibc raises its mmap threshold whenever a large block is freed (up to
+// 32 MiB); from then on the tiles' windows and tensors come from the heap, whose fragments are not
+// returned, and the resident size grows with the number of tiles (measured: 1.05 GB at 4096² vs
+// 0.32 GB with a fixed threshold, 0.27 GB at 1024²). A fixed threshold limits that growth; it does
+// not remove it (8192²: 613 MiB under glibc, 373 MiB under jemalloc). Without glibc, nothing.
 void keepAllocatorFlat()
 {
 #ifdef __GLIBC__
@@ -162,7 +169,7 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
 
     const int tileSize = options.tileSize > 0 ? options.tileSize : defaultQueryTileSize(predictor->model());
     const int overlap = options.overlap >= 0 ? options.overlap : tileSize / 4;
-    const int batch = options.batch > 0 ? options.batch : defaultQueryBatch(*device);
+    const int batch = options.batch > 0 ? options.batch : defaultQueryBatch(*device, tileSize);
     const std::string fingerprint = runFingerprint(options, tileSize, overlap, batch, *device);
     report.runId = fmt::format("{:016x}", std::hash<std::string>{}(fingerprint));
 

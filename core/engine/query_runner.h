@@ -35,7 +35,7 @@ struct QueryOptions {
     double stretchLowPercent = 2.0;
     double stretchHighPercent = 98.0;
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
-    int batch = 0;   // tiles per forward; 0: defaultQueryBatch() (8 on CUDA, 1 on the CPU)
+    int batch = 0;   // tiles per forward; 0: defaultQueryBatch() (8 on CUDA; on the CPU 8 of 128 px, 1 of 448)
     int threads = 0; // compute threads on the CPU; 0: every core
     bool resume = true; // continue from the run journal of an interrupted run of the same command
     double minAreaM2 = 0.0;
@@ -65,8 +65,9 @@ struct QueryReport {
 // is reported with its reason and left without data. Errors name the file, key or tile.
 Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feedback);
 
-// Tiles per forward when QueryOptions::batch is 0.
-int defaultQueryBatch(const c10::Device& device);
+// Tiles per forward when QueryOptions::batch is 0: 8 on CUDA; on the CPU 8 x 128² pixels' worth of
+// tiles of `tileSize`, between 1 and 8 (128 px: 8, 256 px: 2, 448 px: 1).
+int defaultQueryBatch(const c10::Device& device, int tileSize);
 
 // Where the run journal of a query writing `output` lives.
 std::filesystem::path runJournalPath(const std::filesystem::path& output);

@@ -69,6 +69,18 @@ protected:
     std::filesystem::path modelPath;
 };
 
+// The CPU batches tiles up to eight 128-pixel tiles' worth of pixels; CUDA always takes 8.
+TEST(DefaultQueryBatchTest, FollowsTheTileSizeOnTheCpu)
+{
+    const c10::Device cpu(c10::kCPU);
+    EXPECT_EQ(defaultQueryBatch(cpu, 64), 8);
+    EXPECT_EQ(defaultQueryBatch(cpu, 128), 8);
+    EXPECT_EQ(defaultQueryBatch(cpu, 256), 2);
+    EXPECT_EQ(defaultQueryBatch(cpu, 384), 1);
+    EXPECT_EQ(defaultQueryBatch(cpu, 448), 1);
+    EXPECT_EQ(defaultQueryBatch(c10::Device(c10::kCUDA, 0), 448), 8);
+}
+
 TEST_F(QueryRunnerTest, WritesGeoreferencedMasksAndLayerOnARealRaster)
 {
     QueryOptions query = options("RGB.byte.tif", "tanks.gpkg");
