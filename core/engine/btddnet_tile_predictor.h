@@ -14,7 +14,8 @@
 namespace refermap::engine {
 
 // BTDDNet as a per-tile function for one query: the expression is tokenised, masked and encoded
-// (model::BtddnetText: its embeddings and the masked text's BERT pass) on the device once; each call normalises a batch of raster windows (ImageNet statistics, MODEL.md §7),
+// (model::BtddnetText: its embeddings and the masked text's BERT pass) on the device once; each
+// call normalises a batch of raster windows (ImageNet statistics, MODEL.md §7),
 // resizes them to the network's input size when the tiles differ from it, runs the network under
 // inference mode (fp32 everywhere, TF32 matrix products on CUDA) and returns each tile's foreground
 // probability softmax([z_bg, z_fg])[fg] at the tile's size. Pixels without data go in as the mean

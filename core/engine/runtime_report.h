@@ -5,7 +5,8 @@
 namespace refermap::engine {
 
 // What this build and machine run on: versions of ReferMap and its libraries, the BLAS and the
-// malloc in use and the compute devices. Shown by `refermap-cli version`, the GUI's About box and bug reports.
+// malloc in use and the compute devices. Shown by `refermap-cli version`, the GUI's About box and
+// bug reports.
 struct RuntimeReport {
     std::string refermapVersion;
     std::string gdalVersion;

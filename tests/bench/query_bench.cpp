@@ -90,8 +90,8 @@ int child(int size, const std::string& preset, int tile, int batch, int threads,
     }
     constexpr int kFloorBatches = 8;
     std::vector<geo::RasterWindow> windows;
+    const int perRow = std::max(1, size / tile);
     for (int i = 0; i < kFloorBatches * batch; ++i) {
-        const int perRow = std::max(1, size / tile);
         windows.push_back(*source->readWindow((i % perRow) * tile, (i / perRow) * tile, tile, tile));
     }
     int nextBatch = 0;
