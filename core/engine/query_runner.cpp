@@ -1,5 +1,6 @@
 #include "engine/query_runner.h"
 
+#include "common/serial_worker.h"
 #include "engine/btddnet_tile_predictor.h"
 #include "engine/run_journal.h"
 #include "geo/mask_vectorizer.h"
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <system_error>
 
 #ifdef __GLIBC__
@@ -185,8 +187,11 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
 
     // Tiles in the journal are replayed; the rest go through the network and into the journal.
     // Every tile's probabilities pass through the journal's quantisation, so a resumed run and an
-    // uninterrupted one blend exactly the same values.
+    // uninterrupted one blend exactly the same values. The journal is written on a thread of its own
+    // (quantising, checksumming and syncing to disk took 0.2 s of a 7 s query on the main thread):
+    // a tile whose record is still queued when the run stops is simply run again by the next one.
     std::optional<Error> journalError;
+    SerialWorker journalWriter("run journal writer", 4); // after the journal: it goes first
     const geo::TileBatchProcessor process = [&](const std::vector<const geo::TileInput*>& tiles) {
         std::vector<Result<std::vector<float>>> results(tiles.size(), Result<std::vector<float>>(std::vector<float>{}));
         std::vector<const geo::RasterWindow*> windows;
@@ -205,6 +210,7 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
         const auto modelStart = Clock::now();
         auto predicted = predictor->predict(windows);
         report.modelSeconds += secondsSince(modelStart);
+        auto records = std::make_shared<std::vector<RunJournal::TileRecord>>();
         for (std::size_t k = 0; k < toRun.size(); ++k) {
             const std::size_t i = toRun[k];
             if (!predicted) {
@@ -213,10 +219,13 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
             }
             std::vector<float>& probabilities = (*predicted)[k];
             RunJournal::quantise(probabilities);
-            const geo::Tile& tile = tiles[i]->tile;
-            if (auto appended = journal->append(tile.column, tile.row, probabilities); !appended && !journalError)
-                journalError = appended.error();
+            records->push_back({tiles[i]->tile.column, tiles[i]->tile.row, probabilities});
             results[i] = std::move(probabilities);
+        }
+        if (!records->empty() && !journalError) {
+            if (auto submitted = journalWriter.submit([&journal, records] { return journal->append(*records); });
+                !submitted)
+                journalError = submitted.error();
         }
         return results;
     };
@@ -241,6 +250,9 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     auto ran = geo::runRasterPipeline(*source, process,
         {geo::MaskOutput{report.probabilityMask, probability}, geo::MaskOutput{report.binaryMask, binary}}, pipeline,
         tilingFeedback);
+    // What was queued for the journal is written even when the run stopped: it is what a rerun resumes.
+    if (auto written = journalWriter.finish(); !written && !journalError)
+        journalError = written.error();
     if (!ran)
         return ran.error();
     if (journalError)

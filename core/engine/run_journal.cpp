@@ -119,6 +119,7 @@ RunJournal::RunJournal(std::filesystem::path path, std::FILE* file, std::map<std
 
 RunJournal::RunJournal(RunJournal&& other) noexcept
     : path_(std::move(other.path_))
+    , mutex_(std::move(other.mutex_))
     , file_(std::exchange(other.file_, nullptr))
     , index_(std::move(other.index_))
 {
@@ -130,6 +131,7 @@ RunJournal& RunJournal::operator=(RunJournal&& other) noexcept
         if (file_)
             std::fclose(file_);
         path_ = std::move(other.path_);
+        mutex_ = std::move(other.mutex_);
         file_ = std::exchange(other.file_, nullptr);
         index_ = std::move(other.index_);
     }
@@ -142,8 +144,21 @@ RunJournal::~RunJournal()
         std::fclose(file_);
 }
 
+std::size_t RunJournal::size() const
+{
+    std::lock_guard lock(*mutex_);
+    return index_.size();
+}
+
+bool RunJournal::contains(int column, int row) const
+{
+    std::lock_guard lock(*mutex_);
+    return index_.count({column, row}) != 0;
+}
+
 Result<std::vector<float>> RunJournal::read(int column, int row)
 {
+    std::lock_guard lock(*mutex_);
     const auto found = index_.find({column, row});
     if (found == index_.end())
         return Error(ErrorCode::NotFound, "the run journal holds no such tile").withFile(path_.string()).withTile(column, row);
@@ -163,25 +178,38 @@ Result<std::vector<float>> RunJournal::read(int column, int row)
     return probabilities;
 }
 
-Result<void> RunJournal::append(int column, int row, const std::vector<float>& probabilities)
+Result<void> RunJournal::append(const std::vector<TileRecord>& tiles)
 {
-    std::vector<std::uint16_t> samples(probabilities.size());
-    std::transform(probabilities.begin(), probabilities.end(), samples.begin(), quantised);
-    RecordHeader header{column, row, static_cast<std::uint32_t>(samples.size()),
-                        checksumOf(samples.data(), samples.size())};
+    std::lock_guard lock(*mutex_);
+    if (!file_)
+        return Error(ErrorCode::Internal, "the run journal is closed").withFile(path_.string());
     if (std::fseek(file_, 0, SEEK_END) != 0)
         return ioError("cannot append to the run journal", path_);
-    const long start = std::ftell(file_);
-    if (std::fwrite(&header, sizeof header, 1, file_) != 1
-        || std::fwrite(samples.data(), sizeof(std::uint16_t), samples.size(), file_) != samples.size()
-        || std::fflush(file_) != 0 || ::fdatasync(::fileno(file_)) != 0)
-        return ioError("cannot append to the run journal", path_).withTile(column, row);
-    index_[{column, row}] = Record{start + static_cast<long>(sizeof header), header.count, header.checksum};
+    long position = std::ftell(file_);
+    std::vector<std::pair<std::pair<int, int>, Record>> written;
+    std::vector<std::uint16_t> samples;
+    for (const TileRecord& tile : tiles) {
+        samples.resize(tile.probabilities.size());
+        std::transform(tile.probabilities.begin(), tile.probabilities.end(), samples.begin(), quantised);
+        const RecordHeader header{tile.column, tile.row, static_cast<std::uint32_t>(samples.size()),
+                                  checksumOf(samples.data(), samples.size())};
+        if (std::fwrite(&header, sizeof header, 1, file_) != 1
+            || std::fwrite(samples.data(), sizeof(std::uint16_t), samples.size(), file_) != samples.size())
+            return ioError("cannot append to the run journal", path_).withTile(tile.column, tile.row);
+        written.push_back({{tile.column, tile.row},
+                           Record{position + static_cast<long>(sizeof header), header.count, header.checksum}});
+        position += static_cast<long>(sizeof header + samples.size() * sizeof(std::uint16_t));
+    }
+    if (std::fflush(file_) != 0 || ::fdatasync(::fileno(file_)) != 0)
+        return ioError("cannot append to the run journal", path_);
+    for (auto& [key, record] : written)
+        index_[key] = record;
     return {};
 }
 
 Result<void> RunJournal::remove()
 {
+    std::lock_guard lock(*mutex_);
     if (file_) {
         std::fclose(file_);
         file_ = nullptr;

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,9 +24,17 @@ namespace refermap::engine {
 //
 // The journal's first line is a fingerprint of everything the result depends on (raster, model,
 // query, tiling and band options); a journal with another fingerprint belongs to another run and is
-// started afresh. A torn last record (power loss, kill -9) is ignored. One thread.
+// started afresh. A torn last record (power loss, kill -9) is ignored. Thread-safe: the query
+// runner appends on a writer thread while its main thread replays journalled tiles.
 class RunJournal {
 public:
+    // A finished tile's probabilities, as appended.
+    struct TileRecord {
+        int column = 0;
+        int row = 0;
+        std::vector<float> probabilities;
+    };
+
     // Opens the journal at `path` when it exists with the same fingerprint (reading its index), else
     // starts a new, empty one there.
     static Result<RunJournal> open(const std::filesystem::path& path, const std::string& fingerprint);
@@ -34,12 +44,13 @@ public:
     ~RunJournal();
 
     // The number of tiles the journal already holds (those a resumed run skips).
-    std::size_t size() const { return index_.size(); }
-    bool contains(int column, int row) const { return index_.count({column, row}) != 0; }
+    std::size_t size() const;
+    bool contains(int column, int row) const;
     // The stored probabilities of a tile, dequantised.
     Result<std::vector<float>> read(int column, int row);
-    // Appends a finished tile and flushes it to disk.
-    Result<void> append(int column, int row, const std::vector<float>& probabilities);
+    // Appends finished tiles and flushes them to disk together; they count as journalled (contains())
+    // once they are on disk.
+    Result<void> append(const std::vector<TileRecord>& tiles);
     // Deletes the journal (the run finished and its outputs are in place).
     Result<void> remove();
 
@@ -57,6 +68,7 @@ private:
     RunJournal(std::filesystem::path path, std::FILE* file, std::map<std::pair<int, int>, Record> index);
 
     std::filesystem::path path_;
+    std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>(); // guards file_ and index_
     std::FILE* file_ = nullptr;
     std::map<std::pair<int, int>, Record> index_;
 };

@@ -68,6 +68,7 @@ Result<MaskWriter> MaskWriter::create(const std::filesystem::path& target, int w
     creation.SetNameValue("BLOCKYSIZE", std::to_string(options.blockSize).c_str());
     creation.SetNameValue("COMPRESS", "LZW"); // fast for the intermediate; the COG gets the real one
     creation.SetNameValue("BIGTIFF", "IF_SAFER");
+    creation.SetNameValue("NUM_THREADS", "ALL_CPUS");
     std::filesystem::remove(staging->temporaryPath());
     GdalDatasetPtr dataset(
         driver->Create(staging->temporaryPath().c_str(), width, height, 1, GDT_Byte, creation.List()));
@@ -165,6 +166,7 @@ Result<void> MaskWriter::finish(ProgressRange* progress)
     creation.SetNameValue("BLOCKSIZE", std::to_string(options_.blockSize).c_str());
     creation.SetNameValue("OVERVIEWS", "FORCE_USE_EXISTING");
     creation.SetNameValue("BIGTIFF", "IF_SAFER");
+    creation.SetNameValue("NUM_THREADS", "ALL_CPUS");
     std::filesystem::remove(output_.temporaryPath());
     void* scaled = GDALCreateScaledProgress(overviewShare, 1.0, gdalProgress, &range);
     GdalDatasetPtr converted(cog->CreateCopy(output_.temporaryPath().c_str(), dataset_.get(), FALSE, creation.List(),

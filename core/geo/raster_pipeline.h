@@ -67,8 +67,10 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileP
 
 // The general form: tiles go to `process` in batches of options.batchSize while a prefetch thread
 // (on its own reopened handle of `source`) reads and stretches the next options.prefetchTiles tiles,
-// so reading overlaps processing; the stitched probabilities go to every output. The result does not
-// depend on the batch size or prefetching. Cancellation is checked between batches.
+// so reading overlaps processing, and a blender thread blends the processed batches and writes them,
+// so writing overlaps processing too; the stitched probabilities go to every output. At the end the
+// outputs are converted to COGs side by side, and published all or none. The result does not depend
+// on the batch size or prefetching. Cancellation is checked between batches.
 Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileBatchProcessor& process,
                                                const std::vector<MaskOutput>& outputs,
                                                const RasterPipelineOptions& options, ProgressFeedback& feedback);

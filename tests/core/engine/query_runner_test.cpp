@@ -181,7 +181,7 @@ TEST_F(QueryRunnerTest, AJournalOfAnotherRunIsNotReplayed)
     {
         auto journal = RunJournal::open(runJournalPath(query.output), "some other run");
         ASSERT_TRUE(journal);
-        ASSERT_TRUE(journal->append(0, 0, std::vector<float>(64 * 64, 1.0f)));
+        ASSERT_TRUE(journal->append({{0, 0, std::vector<float>(64 * 64, 1.0f)}}));
     }
     ProgressFeedback feedback;
     auto report = runQuery(query, feedback);

@@ -159,5 +159,38 @@ TEST_F(RasterPipelineBatchTest, CancelStopsTheReaderAndLeavesNoFile)
     EXPECT_TRUE(fs::is_empty(folder()));
 }
 
+// The masks are converted side by side; a cancel then must not leave the one that was quicker.
+TEST_F(RasterPipelineBatchTest, CancelWhileTheMasksAreConvertedLeavesNone)
+{
+    auto source = RasterSource::open(realData / "RGB.byte.tif");
+    ASSERT_TRUE(source);
+    RasterPipelineOptions options;
+    options.tileSize = 128;
+    options.overlap = 16;
+    options.batchSize = 4;
+    ProgressFeedback feedback(std::chrono::milliseconds(0));
+    bool converting = false;
+    feedback.setListener([&](const ProgressUpdate& update) {
+        if (update.fraction > 0.8) { // the tiles are done (0.8), the conversion has begun
+            converting = true;
+            feedback.cancel();
+        }
+    });
+    const TileBatchProcessor batched = [&](const std::vector<const TileInput*>& batch) {
+        std::vector<Result<std::vector<float>>> results;
+        for (const TileInput* input : batch)
+            results.emplace_back(redness(input->window));
+        return results;
+    };
+    MaskWriterOptions binary;
+    binary.kind = MaskKind::Binary;
+    auto report = runRasterPipeline(*source, batched,
+        {MaskOutput{folder() / "probability.tif", {}}, MaskOutput{folder() / "binary.tif", binary}}, options, feedback);
+    EXPECT_TRUE(converting);
+    ASSERT_FALSE(report);
+    EXPECT_EQ(report.error().code(), ErrorCode::Cancelled);
+    EXPECT_TRUE(fs::is_empty(folder())) << "neither mask nor a temporary file";
+}
+
 } // namespace
 } // namespace refermap::geo
