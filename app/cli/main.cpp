@@ -2,7 +2,7 @@
 #include "cli_commands.h"
 
 #include "common/logging.h"
-#include "model/openmp_wait_policy.h"
+#include "model/compute_thread_waits.h"
 
 #include <spdlog/spdlog.h>
 
@@ -26,12 +26,12 @@ int exitCodeFor(const Error& error)
 int main(int argc, char** argv)
 {
     using namespace refermap;
-    // The commands that run the model get passively waiting OpenMP threads
-    // (model/openmp_wait_policy.h); the others start once, without the re-execution.
+    // The commands that run the model get their compute threads' waiting settled
+    // (model/compute_thread_waits.h); the others start once, without the re-execution.
     for (int i = 1; i < argc; ++i) {
         const std::string_view word = argv[i];
         if (word == "query" || word == "train" || word == "eval" || word == "finetune") {
-            model::OpenMpWaitPolicy::passiveUnlessSet(argv);
+            model::ComputeThreadWaits::applyUnlessSet(argv);
             break;
         }
     }

@@ -1,6 +1,6 @@
 // refermap: the desktop application's entry point. Everything but start-up lives in ui/ and core/.
 #include "common/logging.h"
-#include "model/openmp_wait_policy.h"
+#include "model/compute_thread_waits.h"
 #include "ui/app_settings.h"
 #include "ui/main_window.h"
 #include "ui/map_canvas.h"
@@ -46,8 +46,8 @@ void scheduleScreenshot(refermap::ui::MainWindow& window, const QString& path)
 
 int main(int argc, char** argv)
 {
-    // Queries and fine-tunes run the model in this process (model/openmp_wait_policy.h).
-    refermap::model::OpenMpWaitPolicy::passiveUnlessSet(argv);
+    // Queries and fine-tunes run the model in this process (model/compute_thread_waits.h).
+    refermap::model::ComputeThreadWaits::applyUnlessSet(argv);
     QApplication application(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ReferMap"));
     QApplication::setOrganizationName(QStringLiteral("ReferMap"));

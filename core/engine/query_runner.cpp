@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <future>
 #include <memory>
 #include <system_error>
 
@@ -145,6 +146,9 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     auto device = model::resolveComputeDevice(options.device);
     if (!device)
         return device.error().withKey("device");
+    // The model file is read and checked while the raster's stretch is computed (2048²: 0.08 s and
+    // 0.05 s, one after the other before); its errors still come after the raster's.
+    auto loading = std::async(std::launch::async, [&options] { return model::loadBtddnetFile(options.model); });
     geo::RasterSourceOptions sourceOptions;
     sourceOptions.bands = options.bands;
     sourceOptions.targetGsd = options.targetGsd;
@@ -157,7 +161,7 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     exportOptions.epsg = options.epsg;
     if (auto target = geo::checkExportTarget(source->crsWkt(), options.output, exportOptions); !target)
         return target.error();
-    auto loaded = model::loadBtddnetFile(options.model);
+    auto loaded = loading.get();
     if (!loaded)
         return loaded.error();
     if (!device->is_cuda())
@@ -240,25 +244,8 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     geo::MaskWriterOptions binary;
     binary.kind = geo::MaskKind::Binary;
     binary.threshold = (level - 0.5) / 255.0;
-    ProgressRange tiling(feedback, 0.0, 0.9);
-    ProgressFeedback tilingFeedback(std::chrono::milliseconds(0));
-    tilingFeedback.setListener([&](const ProgressUpdate& update) {
-        if (feedback.isCancelled())
-            tilingFeedback.cancel();
-        tiling.setProgress(update.fraction, update.message);
-    });
-    auto ran = geo::runRasterPipeline(*source, process,
-        {geo::MaskOutput{report.probabilityMask, probability}, geo::MaskOutput{report.binaryMask, binary}}, pipeline,
-        tilingFeedback);
-    // What was queued for the journal is written even when the run stopped: it is what a rerun resumes.
-    if (auto written = journalWriter.finish(); !written && !journalError)
-        journalError = written.error();
-    if (!ran)
-        return ran.error();
-    if (journalError)
-        spdlog::warn("the run journal could not be written, this run cannot be resumed: {}", journalError->message());
-    report.tiles = *ran;
-
+    // The vector layer is made from the finished probabilities while the masks are converted to
+    // COGs (2048²: 0.09 s that no longer follow the conversion's 0.16 s).
     geo::VectorizeOptions vectorize;
     vectorize.threshold = level;
     vectorize.minAreaM2 = options.minAreaM2;
@@ -267,24 +254,44 @@ Result<QueryReport> runQuery(const QueryOptions& options, ProgressFeedback& feed
     vectorize.model = modelName;
     vectorize.source = options.raster.string();
     vectorize.runId = report.runId;
-    ProgressRange vectorizing(feedback, 0.9, 1.0);
     ProgressFeedback vectorFeedback(std::chrono::milliseconds(0));
-    vectorFeedback.setListener([&](const ProgressUpdate& update) {
+    vectorFeedback.setListener([&](const ProgressUpdate&) {
         if (feedback.isCancelled())
             vectorFeedback.cancel();
-        vectorizing.setProgress(update.fraction, "vectorising");
     });
-    auto features = geo::vectorizeMaskToFile(report.probabilityMask, options.output, vectorize, exportOptions,
-                                             &vectorFeedback);
-    if (!features) {
-        // All outputs or none: the masks are already published, so take them back (the journal
-        // stays, a rerun replays every tile).
-        std::error_code ignored;
-        std::filesystem::remove(report.probabilityMask, ignored);
-        std::filesystem::remove(report.binaryMask, ignored);
-        return features.error();
+    std::optional<Result<std::size_t>> features;
+    pipeline.alongsideConversion = [&](const std::filesystem::path& finishedProbabilities) -> Result<void> {
+        features = geo::vectorizeMaskToFile(finishedProbabilities, options.output, vectorize, exportOptions,
+                                            &vectorFeedback);
+        if (!*features)
+            return features->error();
+        return {};
+    };
+    ProgressFeedback pipelineFeedback(std::chrono::milliseconds(0));
+    pipelineFeedback.setListener([&](const ProgressUpdate& update) {
+        if (feedback.isCancelled())
+            pipelineFeedback.cancel();
+        feedback.setProgress(update.fraction, update.message);
+    });
+    auto ran = geo::runRasterPipeline(*source, process,
+        {geo::MaskOutput{report.probabilityMask, probability}, geo::MaskOutput{report.binaryMask, binary}}, pipeline,
+        pipelineFeedback);
+    // What was queued for the journal is written even when the run stopped: it is what a rerun resumes.
+    if (auto written = journalWriter.finish(); !written && !journalError)
+        journalError = written.error();
+    if (!ran) {
+        // All outputs or none: the pipeline took its masks back; the layer goes too if it was
+        // written (the journal stays, a rerun replays every tile).
+        if (features && *features)
+            geo::removeExportedLayer(options.output);
+        return ran.error();
     }
-    report.features = *features;
+    if (journalError)
+        spdlog::warn("the run journal could not be written, this run cannot be resumed: {}", journalError->message());
+    report.tiles = *ran;
+    if (!features)
+        return Error(ErrorCode::Internal, "the raster pipeline did not vectorise the mask").withFile(options.output.string());
+    report.features = **features;
     if (auto removed = journal->remove(); !removed)
         spdlog::warn("{}", removed.error().message());
     report.totalSeconds = secondsSince(started);

@@ -47,13 +47,19 @@ public:
 
     // Blocks from the stitcher, in any order; together they must cover the raster exactly once.
     Result<void> writeRows(const StitchedRows& rows);
-    // Converts to COG and publishes the file. `progress` (optional) reports the conversion and can
-    // cancel it (then nothing is published).
+    // Completes the intermediate GeoTIFF (full resolution and overviews, flushed) and returns its
+    // path, for work that needs the finished mask before its COG exists: that file may be opened
+    // read-only, also while finish() runs, and stays until the writer is destroyed. Optional; the
+    // first ~30 % of the conversion's progress.
+    Result<std::filesystem::path> stage(ProgressRange* progress = nullptr);
+    // Converts to COG and publishes the file (staging it first unless stage() did). `progress`
+    // (optional) reports the conversion and can cancel it (then nothing is published).
     Result<void> finish(ProgressRange* progress = nullptr);
 
     const std::filesystem::path& target() const { return target_; }
 
 private:
+    Result<void> prepare(ProgressRange* progress);
     MaskWriter(std::filesystem::path target, AtomicFile staging, AtomicFile output, GdalDatasetPtr dataset,
                MaskWriterOptions options, int width, int height);
 
@@ -65,6 +71,8 @@ private:
     int width_ = 0;
     int height_ = 0;
     std::uint64_t pixelsWritten_ = 0;
+    bool staged_ = false;      // the intermediate is complete
+    bool keepStaging_ = false; // stage() handed its path out: it stays until destruction
 };
 
 } // namespace refermap::geo

@@ -207,9 +207,11 @@ Result<void> blendBatch(BlendJob& job, ProbabilityStitcher& stitcher, RasterPipe
 
 // Converts every mask to its cloud-optimised GeoTIFF at once, one thread each (the model's threads
 // are idle by now; at 2048² the probabilities took 0.2 s, the binary mask 0.04 s, one after the
-// other). Progress is their mean; all are published or none: when one fails or is cancelled, those
+// other), and runs `alongside` on the first mask's finished intermediate meanwhile. Progress is the
+// conversions' mean; all are published or none: when one step fails or is cancelled, the masks
 // already published are taken back.
-Result<void> finishSideBySide(std::vector<MaskWriter>& writers, ProgressRange progress)
+Result<void> finishSideBySide(std::vector<MaskWriter>& writers, ProgressRange progress,
+                              const std::function<Result<void>(const std::filesystem::path&)>& alongside)
 {
     const std::size_t count = writers.size();
     std::vector<std::unique_ptr<ProgressFeedback>> own;
@@ -228,8 +230,18 @@ Result<void> finishSideBySide(std::vector<MaskWriter>& writers, ProgressRange pr
         });
     }
     std::vector<Result<void>> finished(count);
+    std::thread alongsideThread;
+    Result<void> alongsideResult;
     const auto finishOne = [&](std::size_t i) {
         ProgressRange range(*own[i], 0.0, 1.0);
+        if (i == 0 && alongside) {
+            auto staged = writers[i].stage(&range);
+            if (!staged) {
+                finished[i] = staged.error();
+                return;
+            }
+            alongsideThread = std::thread([&, path = *staged] { alongsideResult = alongside(path); });
+        }
         finished[i] = writers[i].finish(&range);
     };
     std::vector<std::thread> others;
@@ -239,15 +251,19 @@ Result<void> finishSideBySide(std::vector<MaskWriter>& writers, ProgressRange pr
         finishOne(0);
     for (std::thread& thread : others)
         thread.join();
-    for (std::size_t i = 0; i < count; ++i) {
-        if (finished[i])
+    if (alongsideThread.joinable())
+        alongsideThread.join();
+    if (!alongsideResult)
+        finished.push_back(alongsideResult.error());
+    for (const Result<void>& result : finished) {
+        if (result)
             continue;
         for (std::size_t k = 0; k < count; ++k) {
             std::error_code ignored;
             if (finished[k])
                 std::filesystem::remove(writers[k].target(), ignored);
         }
-        return finished[i].error();
+        return result.error();
     }
     return {};
 }
@@ -354,7 +370,7 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileB
     if (auto written = stitcher.finish(); !written)
         return written.error();
     const auto converting = std::chrono::steady_clock::now();
-    if (auto converted = finishSideBySide(writers, ProgressRange(feedback, 0.8, 1.0)); !converted)
+    if (auto converted = finishSideBySide(writers, ProgressRange(feedback, 0.8, 1.0), options.alongsideConversion); !converted)
         return converted.error();
     spdlog::debug("raster pipeline: {} tile(s) in {:.2f} s, then {} mask(s) converted in {:.2f} s", report.tiles,
                   std::chrono::duration<double>(converting - started).count(), writers.size(),

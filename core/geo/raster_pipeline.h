@@ -21,6 +21,11 @@ struct RasterPipelineOptions {
     MaskWriterOptions mask;     // for the single-output overload
     int batchSize = 1;          // tiles handed to the processor at once
     int prefetchTiles = 0;      // tiles read ahead by the prefetch thread; 0: two batches; < 0: no thread
+    // Optional work on the finished mask that does not need its COG (the query's vectorising): run
+    // on a thread of its own while the outputs are converted, with the path of the first output's
+    // finished intermediate GeoTIFF (same pixels and mask as the COG, read-only, there until the
+    // pipeline returns). Its failure fails the run like a failed conversion: nothing is published.
+    std::function<Result<void>(const std::filesystem::path& finishedMask)> alongsideConversion;
 };
 
 // One mask raster the pipeline writes (e.g. probabilities and a binary mask from the same run).

@@ -445,4 +445,14 @@ Result<void> checkExportTarget(
     });
 }
 
+void removeExportedLayer(const std::filesystem::path& path)
+{
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    if (lowercase(path.extension().string()) != ".shp")
+        return;
+    for (const char* suffix : kShapefileSidecars)
+        std::filesystem::remove(withSuffix(path, suffix), ignored);
+}
+
 } // namespace refermap::geo

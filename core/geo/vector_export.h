@@ -48,4 +48,8 @@ Result<void> exportFeatures(VectorFeatureSource& features, const std::filesystem
 Result<void> checkExportTarget(
     const std::string& crsWkt, const std::filesystem::path& path, const ExportOptions& options);
 
+// Takes back a layer that exportLayer()/exportFeatures() published at `path` (with a Shapefile's
+// sidecars), when a job that made it fails afterwards and publishes all of its outputs or none.
+void removeExportedLayer(const std::filesystem::path& path);
+
 } // namespace refermap::geo

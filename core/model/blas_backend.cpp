@@ -1,6 +1,6 @@
 #include "model/blas_backend.h"
 
-#include "model/openmp_wait_policy.h"
+#include "model/compute_thread_waits.h"
 
 #include <ATen/Parallel.h>
 #include <torch/version.h>
@@ -56,8 +56,8 @@ void configureComputeThreads(int threads)
     using SetThreads = void (*)(int);
     if (auto setThreads = lookup<SetThreads>("openblas_set_num_threads"))
         setThreads(threads);
-    spdlog::info("compute threads: {} (libtorch and OpenBLAS); idle OpenMP threads wait: {}", threads,
-                 OpenMpWaitPolicy::current());
+    spdlog::info("compute threads: {} (libtorch and OpenBLAS); idle threads wait: {}", threads,
+                 ComputeThreadWaits::current());
 }
 
 std::string torchVersion()

@@ -317,38 +317,47 @@ class Interruption(Folder):
                                           reference_probability))
 
 
-class OpenMpWaiting(Folder):
-    """The model commands restart themselves once with OMP_WAIT_POLICY=PASSIVE (libgomp reads it only at
-    load time; spinning idle threads took the cores OpenBLAS and the prefetch thread need), unless the
-    user chose a policy. The compute-threads log line says which policy the model ran with."""
+WAIT_VARIABLES = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT")
+
+
+class ComputeThreadWaiting(Folder):
+    """The model commands restart themselves once with their idle compute threads' waiting settled
+    (libgomp and OpenBLAS read it only at load time): OMP_WAIT_POLICY=PASSIVE with GOMP_SPINCOUNT=2000,
+    OPENBLAS_THREAD_TIMEOUT=16, each unless the user set it (and no spin count when the user chose a wait
+    policy, which it would override). The compute-threads log line says what the model ran with."""
 
     def run_with(self, name, environment):
         output = self.path(name + ".gpkg")
-        env = {name: value for name, value in os.environ.items() if name != "OMP_WAIT_POLICY"}
+        env = {key: value for key, value in os.environ.items() if key not in WAIT_VARIABLES}
         env.update(environment)
         result = subprocess.run([CLI, "--log-level", "info", "query", RGB_BYTE, "the sea", "-o", output,
                                  "--model", MODEL, *TILING, "-q"], capture_output=True, text=True, timeout=300,
                                 env=env)
         self.assertEqual(result.returncode, 0, result.stderr)
-        match = re.search(r"compute threads: 1 \(libtorch and OpenBLAS\); idle OpenMP threads wait: (\S+)",
-                          result.stderr)
+        match = re.search(r"compute threads: 1 \(libtorch and OpenBLAS\); idle threads wait: ([^\n]*)", result.stderr)
         self.assertIsNotNone(match, result.stderr)
-        return match.group(1), result
+        return dict(item.split("=", 1) for item in match.group(1).split()), result
 
-    def test_passive_unless_the_user_chose(self):
-        policy, passive = self.run_with("passive", {})
-        self.assertEqual(policy, "PASSIVE")
-        self.assertEqual(self.summary(passive)["failed"], 0)
-        passive_probability = read_band(self.path("passive.probability.tif"))
-        policy, _ = self.run_with("active", {"OMP_WAIT_POLICY": "ACTIVE"})
-        self.assertEqual(policy, "ACTIVE")
+    def test_settled_unless_the_user_chose(self):
+        settings, settled = self.run_with("settled", {})
+        self.assertEqual(settings, {"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": "2000",
+                                    "OPENBLAS_THREAD_TIMEOUT": "16"})
+        self.assertEqual(self.summary(settled)["failed"], 0)
+        settled_probability = read_band(self.path("settled.probability.tif"))
+        settings, _ = self.run_with("active", {"OMP_WAIT_POLICY": "ACTIVE"})
+        self.assertEqual(settings, {"OMP_WAIT_POLICY": "ACTIVE", "GOMP_SPINCOUNT": "default",
+                                    "OPENBLAS_THREAD_TIMEOUT": "16"})
         # How threads wait changes the time, never the result.
-        self.assertTrue(numpy.array_equal(read_band(self.path("active.probability.tif")), passive_probability))
+        self.assertTrue(numpy.array_equal(read_band(self.path("active.probability.tif")), settled_probability))
+        settings, _ = self.run_with("own", {"OPENBLAS_THREAD_TIMEOUT": "20", "GOMP_SPINCOUNT": "0"})
+        self.assertEqual(settings, {"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": "0",
+                                    "OPENBLAS_THREAD_TIMEOUT": "20"})
+        self.assertTrue(numpy.array_equal(read_band(self.path("own.probability.tif")), settled_probability))
         # Commands that do not run the model start once and log nothing about it.
         info = subprocess.run([CLI, "--log-level", "info", "info", RGB_BYTE], capture_output=True, text=True,
-                              timeout=60, env={k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"})
+                              timeout=60, env={k: v for k, v in os.environ.items() if k not in WAIT_VARIABLES})
         self.assertEqual(info.returncode, 0, info.stderr)
-        self.assertNotIn("OpenMP", info.stderr)
+        self.assertNotIn("idle threads", info.stderr)
 
 
 class BadInputs(Folder):

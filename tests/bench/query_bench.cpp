@@ -15,7 +15,7 @@
 #include "geo/gdal_environment.h"
 #include "model/blas_backend.h"
 #include "model/btddnet_file.h"
-#include "model/openmp_wait_policy.h"
+#include "model/compute_thread_waits.h"
 
 #include <torch/torch.h>
 
@@ -136,8 +136,8 @@ int child(int size, const std::string& preset, int tile, int batch, int threads,
 
 int main(int argc, char** argv)
 {
-    // As refermap-cli query runs (model/openmp_wait_policy.h); the children inherit it.
-    model::OpenMpWaitPolicy::passiveUnlessSet(argv);
+    // As refermap-cli query runs (model/compute_thread_waits.h); the children inherit it.
+    model::ComputeThreadWaits::applyUnlessSet(argv);
     if (argc == 8 && std::strcmp(argv[1], "--child") == 0)
         return child(std::atoi(argv[2]), argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]), argv[7]);
 

@@ -6,6 +6,7 @@
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -92,6 +93,48 @@ TEST_F(MaskWriterTest, WritesACloudOptimisedProbabilityMask)
                 ASSERT_EQ(values[i], std::lround(value(x, y) * 255.0f)) << x << "," << y;
             }
         }
+}
+
+// stage() hands out the finished intermediate (what the query vectorises while the COG is written):
+// the same pixels and mask as the published COG, readable during finish(), gone with the writer.
+TEST_F(MaskWriterTest, TheStagedMaskHoldsThePublishedPixels)
+{
+    const fs::path target = folder() / "probability.tif";
+    const auto pixelsOf = [](GDALDataset& dataset) {
+        std::vector<std::uint8_t> values(static_cast<std::size_t>(width) * height * 2);
+        GDALRasterBand* band = dataset.GetRasterBand(1);
+        EXPECT_EQ(band->RasterIO(GF_Read, 0, 0, width, height, values.data(), width, height, GDT_Byte, 0, 0, nullptr),
+                  CE_None);
+        EXPECT_EQ(band->GetMaskBand()->RasterIO(GF_Read, 0, 0, width, height, values.data() + values.size() / 2, width,
+                                                height, GDT_Byte, 0, 0, nullptr),
+                  CE_None);
+        return values;
+    };
+    fs::path stagedPath;
+    {
+        auto writer = MaskWriter::create(target, width, height, transform, utm33());
+        ASSERT_TRUE(writer) << writer.error().message();
+        writePattern(*writer);
+        auto staged = writer->stage();
+        ASSERT_TRUE(staged) << staged.error().message();
+        stagedPath = *staged;
+        EXPECT_FALSE(fs::exists(target)) << "staging publishes nothing";
+        GdalDatasetPtr reading(GDALDataset::Open(stagedPath.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        ASSERT_TRUE(reading) << stagedPath;
+        EXPECT_EQ(reading->GetRasterXSize(), width);
+        const std::vector<std::uint8_t> before = pixelsOf(*reading);
+        ASSERT_TRUE(writer->finish());
+        EXPECT_TRUE(fs::exists(stagedPath)) << "the staged mask stays while the writer lives";
+        EXPECT_EQ(pixelsOf(*reading), before) << "finish() must not change what was staged";
+        GdalDatasetPtr published(GDALDataset::Open(target.c_str(), GDAL_OF_RASTER));
+        ASSERT_TRUE(published);
+        EXPECT_EQ(pixelsOf(*published), before);
+        EXPECT_EQ(std::count(before.begin() + width * height, before.end(), 255), (width - 10) * height)
+            << "the staged mask's validity is there too";
+        EXPECT_FALSE(writer->stage()) << "a published mask cannot be staged again";
+    }
+    EXPECT_FALSE(fs::exists(stagedPath));
+    EXPECT_EQ(entries(), 1u);
 }
 
 TEST_F(MaskWriterTest, BinaryMasksThreshold)

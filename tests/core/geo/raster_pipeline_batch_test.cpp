@@ -159,6 +159,51 @@ TEST_F(RasterPipelineBatchTest, CancelStopsTheReaderAndLeavesNoFile)
     EXPECT_TRUE(fs::is_empty(folder()));
 }
 
+// The work that runs alongside the conversion (the query's vectorising) sees the finished first mask;
+// when it fails, nothing is published.
+TEST_F(RasterPipelineBatchTest, WorkAlongsideTheConversionSeesTheFinishedMaskAndCanFailTheRun)
+{
+    auto source = RasterSource::open(realData / "RGB.byte.tif");
+    ASSERT_TRUE(source);
+    RasterPipelineOptions options;
+    options.tileSize = 128;
+    options.overlap = 16;
+    options.batchSize = 4;
+    const TileBatchProcessor batched = [&](const std::vector<const TileInput*>& batch) {
+        std::vector<Result<std::vector<float>>> results;
+        for (const TileInput* input : batch)
+            results.emplace_back(redness(input->window));
+        return results;
+    };
+    MaskWriterOptions binary;
+    binary.kind = MaskKind::Binary;
+    const std::vector<MaskOutput> outputs{MaskOutput{folder() / "probability.tif", {}},
+                                          MaskOutput{folder() / "binary.tif", binary}};
+    std::vector<std::uint8_t> seen;
+    std::thread::id alongsideThread;
+    options.alongsideConversion = [&](const fs::path& finished) -> Result<void> {
+        alongsideThread = std::this_thread::get_id();
+        seen = readBand(finished);
+        return {};
+    };
+    ProgressFeedback feedback;
+    auto report = runRasterPipeline(*source, batched, outputs, options, feedback);
+    ASSERT_TRUE(report) << report.error().message();
+    EXPECT_NE(alongsideThread, std::this_thread::get_id());
+    EXPECT_FALSE(seen.empty());
+    EXPECT_EQ(seen, readBand(folder() / "probability.tif"));
+    fs::remove(folder() / "probability.tif");
+    fs::remove(folder() / "binary.tif");
+
+    options.alongsideConversion = [](const fs::path&) -> Result<void> {
+        return Error(ErrorCode::Io, "cannot write the vector layer");
+    };
+    auto failed = runRasterPipeline(*source, batched, outputs, options, feedback);
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().message(), "cannot write the vector layer");
+    EXPECT_TRUE(fs::is_empty(folder())) << "neither mask nor a temporary file";
+}
+
 // The masks are converted side by side; a cancel then must not leave the one that was quicker.
 TEST_F(RasterPipelineBatchTest, CancelWhileTheMasksAreConvertedLeavesNone)
 {
