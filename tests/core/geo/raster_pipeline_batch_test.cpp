@@ -159,26 +159,38 @@ TEST_F(RasterPipelineBatchTest, CancelStopsTheReaderAndLeavesNoFile)
     EXPECT_TRUE(fs::is_empty(folder()));
 }
 
+// The batches of redness() that the two conversion tests below run, and their two mask outputs.
+const TileBatchProcessor rednessBatches = [](const std::vector<const TileInput*>& batch) {
+    std::vector<Result<std::vector<float>>> results;
+    for (const TileInput* input : batch)
+        results.emplace_back(redness(input->window));
+    return results;
+};
+
+RasterPipelineOptions conversionTestOptions()
+{
+    RasterPipelineOptions options;
+    options.tileSize = 128;
+    options.overlap = 16;
+    options.batchSize = 4;
+    return options;
+}
+
+std::vector<MaskOutput> probabilityAndBinary(const fs::path& folder)
+{
+    MaskWriterOptions binary;
+    binary.kind = MaskKind::Binary;
+    return {MaskOutput{folder / "probability.tif", {}}, MaskOutput{folder / "binary.tif", binary}};
+}
+
 // The work that runs alongside the conversion (the query's vectorising) sees the finished first mask;
 // when it fails, nothing is published.
 TEST_F(RasterPipelineBatchTest, WorkAlongsideTheConversionSeesTheFinishedMaskAndCanFailTheRun)
 {
     auto source = RasterSource::open(realData / "RGB.byte.tif");
     ASSERT_TRUE(source);
-    RasterPipelineOptions options;
-    options.tileSize = 128;
-    options.overlap = 16;
-    options.batchSize = 4;
-    const TileBatchProcessor batched = [&](const std::vector<const TileInput*>& batch) {
-        std::vector<Result<std::vector<float>>> results;
-        for (const TileInput* input : batch)
-            results.emplace_back(redness(input->window));
-        return results;
-    };
-    MaskWriterOptions binary;
-    binary.kind = MaskKind::Binary;
-    const std::vector<MaskOutput> outputs{MaskOutput{folder() / "probability.tif", {}},
-                                          MaskOutput{folder() / "binary.tif", binary}};
+    RasterPipelineOptions options = conversionTestOptions();
+    const std::vector<MaskOutput> outputs = probabilityAndBinary(folder());
     std::vector<std::uint8_t> seen;
     std::thread::id alongsideThread;
     options.alongsideConversion = [&](const fs::path& finished) -> Result<void> {
@@ -187,7 +199,7 @@ TEST_F(RasterPipelineBatchTest, WorkAlongsideTheConversionSeesTheFinishedMaskAnd
         return {};
     };
     ProgressFeedback feedback;
-    auto report = runRasterPipeline(*source, batched, outputs, options, feedback);
+    auto report = runRasterPipeline(*source, rednessBatches, outputs, options, feedback);
     ASSERT_TRUE(report) << report.error().message();
     EXPECT_NE(alongsideThread, std::this_thread::get_id());
     EXPECT_FALSE(seen.empty());
@@ -198,7 +210,7 @@ TEST_F(RasterPipelineBatchTest, WorkAlongsideTheConversionSeesTheFinishedMaskAnd
     options.alongsideConversion = [](const fs::path&) -> Result<void> {
         return Error(ErrorCode::Io, "cannot write the vector layer");
     };
-    auto failed = runRasterPipeline(*source, batched, outputs, options, feedback);
+    auto failed = runRasterPipeline(*source, rednessBatches, outputs, options, feedback);
     ASSERT_FALSE(failed);
     EXPECT_EQ(failed.error().message(), "cannot write the vector layer");
     EXPECT_TRUE(fs::is_empty(folder())) << "neither mask nor a temporary file";
@@ -209,10 +221,6 @@ TEST_F(RasterPipelineBatchTest, CancelWhileTheMasksAreConvertedLeavesNone)
 {
     auto source = RasterSource::open(realData / "RGB.byte.tif");
     ASSERT_TRUE(source);
-    RasterPipelineOptions options;
-    options.tileSize = 128;
-    options.overlap = 16;
-    options.batchSize = 4;
     ProgressFeedback feedback(std::chrono::milliseconds(0));
     bool converting = false;
     feedback.setListener([&](const ProgressUpdate& update) {
@@ -221,16 +229,8 @@ TEST_F(RasterPipelineBatchTest, CancelWhileTheMasksAreConvertedLeavesNone)
             feedback.cancel();
         }
     });
-    const TileBatchProcessor batched = [&](const std::vector<const TileInput*>& batch) {
-        std::vector<Result<std::vector<float>>> results;
-        for (const TileInput* input : batch)
-            results.emplace_back(redness(input->window));
-        return results;
-    };
-    MaskWriterOptions binary;
-    binary.kind = MaskKind::Binary;
-    auto report = runRasterPipeline(*source, batched,
-        {MaskOutput{folder() / "probability.tif", {}}, MaskOutput{folder() / "binary.tif", binary}}, options, feedback);
+    auto report
+        = runRasterPipeline(*source, rednessBatches, probabilityAndBinary(folder()), conversionTestOptions(), feedback);
     EXPECT_TRUE(converting);
     ASSERT_FALSE(report);
     EXPECT_EQ(report.error().code(), ErrorCode::Cancelled);
