@@ -323,6 +323,8 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileB
     std::vector<PipelineStep> pending;
     std::vector<ReadTile> batch;
     int done = 0;
+    std::chrono::steady_clock::duration waitedForTiles{0}; // the main thread, for the prefetch thread
+    std::chrono::steady_clock::duration waitedForBlender{0};
     SerialWorker blender("tile blender", 2); // after the stitcher and the report: it goes first
     auto runBatch = [&]() -> Result<void> {
         std::vector<const TileInput*> inputs;
@@ -337,9 +339,12 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileB
         job.tiles = std::move(batch);
         pending.clear();
         batch.clear();
-        return blender.submit([&stitcher, &report, shared = std::make_shared<BlendJob>(std::move(job))] {
+        const auto submitting = std::chrono::steady_clock::now();
+        auto submitted = blender.submit([&stitcher, &report, shared = std::make_shared<BlendJob>(std::move(job))] {
             return blendBatch(*shared, stitcher, report);
         });
+        waitedForBlender += std::chrono::steady_clock::now() - submitting;
+        return submitted;
     };
 
     for (const PipelineStep& step : steps) {
@@ -348,7 +353,9 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileB
             continue;
         if (feedback.isCancelled())
             return Error(ErrorCode::Cancelled, "cancelled").withFile(mainPath.string());
+        const auto reading = std::chrono::steady_clock::now();
         ReadTile tile = reader.next();
+        waitedForTiles += std::chrono::steady_clock::now() - reading;
         tiling.setProgress(static_cast<double>(done++) / report.tiles, "tiles");
         if (tile.error)
             return *tile.error;
@@ -372,8 +379,11 @@ Result<RasterPipelineReport> runRasterPipeline(RasterSource& source, const TileB
     const auto converting = std::chrono::steady_clock::now();
     if (auto converted = finishSideBySide(writers, ProgressRange(feedback, 0.8, 1.0), options.alongsideConversion); !converted)
         return converted.error();
-    spdlog::debug("raster pipeline: {} tile(s) in {:.2f} s, then {} mask(s) converted in {:.2f} s", report.tiles,
-                  std::chrono::duration<double>(converting - started).count(), writers.size(),
+    spdlog::debug("raster pipeline: {} tile(s) in {:.2f} s (waiting {:.2f} s for tiles, {:.2f} s for the blender), "
+                  "then {} mask(s) converted in {:.2f} s",
+                  report.tiles, std::chrono::duration<double>(converting - started).count(),
+                  std::chrono::duration<double>(waitedForTiles).count(),
+                  std::chrono::duration<double>(waitedForBlender).count(), writers.size(),
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - converting).count());
     feedback.setProgress(1.0, "done");
     return report;

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -54,6 +55,23 @@ TEST_F(RunJournalTest, BatchedAppendsAreResumedQuantised)
     auto other = RunJournal::open(path, "run B");
     ASSERT_TRUE(other);
     EXPECT_EQ(other->size(), 0u);
+}
+
+// 16-bit quantisation is rounding to the nearest step, halves up, as std::lround gives it; values
+// outside [0, 1] and NaN are clamped first.
+TEST(RunJournalQuantisationTest, RoundsToTheNearestSixteenBitStep)
+{
+    std::vector<float> values{0.0f, 1.0f, -0.25f, 1.5f, std::nanf(""), 0.5f};
+    for (int step = 0; step < 65535; step += 7) {
+        values.push_back((static_cast<float>(step) + 0.5f) / 65535.0f); // ties and their neighbours
+        values.push_back(std::nextafter(values.back(), 0.0f));
+        values.push_back(std::nextafter(values[values.size() - 2], 1.0f));
+    }
+    const std::vector<float> rounded = quantised(values);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const float clamped = std::isnan(values[i]) ? 0.0f : std::clamp(values[i], 0.0f, 1.0f);
+        ASSERT_EQ(rounded[i], static_cast<float>(std::lround(clamped * 65535.0f)) / 65535.0f) << values[i];
+    }
 }
 
 TEST_F(RunJournalTest, ATornLastRecordIsDroppedAndOverwritten)
