@@ -47,8 +47,8 @@ public:
 
     // Blocks from the stitcher, in any order; together they must cover the raster exactly once.
     Result<void> writeRows(const StitchedRows& rows);
-    // Completes the intermediate GeoTIFF (full resolution and overviews, flushed) and returns its
-    // path, for work that needs the finished mask before its COG exists: that file may be opened
+    // Completes the intermediate GeoTIFF (full resolution and overviews, closed and reopened
+    // read-only) and returns its path, for work that needs the finished mask before its COG exists: that file may be opened
     // read-only, also while finish() runs, and stays until the writer is destroyed. Optional; the
     // first ~30 % of the conversion's progress.
     Result<std::filesystem::path> stage(ProgressRange* progress = nullptr);
