@@ -26,7 +26,14 @@ public:
             return Result<void>{};
         };
     }
-    void waitUntilStarted() { started_.get_future().wait(); }
+    // Submits the gated job and waits until the worker runs it: the worker is then busy.
+    bool occupy(SerialWorker& worker, std::vector<int>& ran, int id)
+    {
+        if (!worker.submit(job(ran, id)))
+            return false;
+        started_.get_future().wait();
+        return true;
+    }
     void open() { release_.set_value(); }
 
 private:
@@ -69,8 +76,7 @@ TEST(SerialWorkerTest, SubmitWaitsWhileTheWorkerIsFull)
     std::vector<int> ran;
     Gate gate;
     SerialWorker worker("test worker", 2);
-    ASSERT_TRUE(worker.submit(gate.job(ran, 1)));
-    gate.waitUntilStarted();
+    ASSERT_TRUE(gate.occupy(worker, ran, 1));
     ASSERT_TRUE(worker.submit(record(ran, 2))); // one running, one queued: full
     auto third = std::async(std::launch::async, [&] { return worker.submit(record(ran, 3)); });
     EXPECT_EQ(third.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
@@ -86,8 +92,7 @@ TEST(SerialWorkerTest, TheFirstFailureStopsTheWorkerAndIsReported)
     std::vector<int> ran;
     Gate gate;
     SerialWorker worker("test worker", 4);
-    ASSERT_TRUE(worker.submit(gate.job(ran, 1)));
-    gate.waitUntilStarted();
+    ASSERT_TRUE(gate.occupy(worker, ran, 1));
     ASSERT_TRUE(worker.submit([] { return Result<void>(Error(ErrorCode::Io, "disk full")); }));
     ASSERT_TRUE(worker.submit(record(ran, 3)));
     gate.open();
@@ -125,8 +130,7 @@ TEST(SerialWorkerTest, AnAbandonedWorkerDropsItsQueueAndWaitsForTheRunningJob)
     std::thread opener;
     {
         SerialWorker worker("test worker", 4);
-        ASSERT_TRUE(worker.submit(gate.job(ran, 1)));
-        gate.waitUntilStarted();
+        ASSERT_TRUE(gate.occupy(worker, ran, 1));
         ASSERT_TRUE(worker.submit(record(ran, 2)));
         opener = std::thread([&] {
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
